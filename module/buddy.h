@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mmlab's buddy allocator: zones, free lists per order and migrate type,
+ * watermarks, per-CPU page lists and their counters.
+ *
+ * Names follow mm/page_alloc.c and include/linux/mmzone.h so that a reader who
+ * knows the kernel's allocator finds each part where they expect it.
+ */
+#ifndef _MMLAB_BUDDY_H
+#define _MMLAB_BUDDY_H
+
+#include <linux/gfp.h>
+#include <linux/percpu.h>
+#include <linux/spinlock.h>
+
+#include "pool.h"
+
+/* Orders kept on per-CPU lists: 0 .. PAGE_ALLOC_COSTLY_ORDER, as the kernel. */
+#define MMLAB_PCP_MAX_ORDER	3
+#define MMLAB_NR_PCP_LISTS	(MMLAB_MIGRATE_TYPES * (MMLAB_PCP_MAX_ORDER + 1))
+
+enum mmlab_wmark {
+	MMLAB_WMARK_MIN,	/* below it only __GFP_HIGH / atomic requests */
+	MMLAB_WMARK_LOW,	/* the fast path needs free pages above it */
+	MMLAB_WMARK_HIGH,	/* kswapd's target in the kernel; shown only */
+	MMLAB_NR_WMARK
+};
+
+/* Event counters, per zone, summed over CPUs when read. */
+enum mmlab_zone_stat {
+	MMLAB_STAT_ALLOC,		/* blocks handed out by mmlab_alloc_pages() */
+	MMLAB_STAT_FREE,		/* blocks given back to mmlab_free_pages() */
+	MMLAB_STAT_SPLIT,		/* a block split in two by expand() */
+	MMLAB_STAT_MERGE,		/* two buddies merged on free */
+	MMLAB_STAT_ZONE_FALLBACK,	/* served by a lower zone than preferred */
+	MMLAB_STAT_MT_FALLBACK,		/* served from another migrate type */
+	MMLAB_STAT_MT_STEAL,		/* a pageblock changed migrate type */
+	MMLAB_STAT_PCP_HIT,		/* allocation served from a per-CPU list */
+	MMLAB_STAT_PCP_REFILL,		/* per-CPU list refilled from free lists */
+	MMLAB_STAT_PCP_DRAIN,		/* per-CPU pages returned to free lists */
+	MMLAB_STAT_WMARK_FAIL,		/* zone skipped: below its watermark */
+	MMLAB_STAT_FAIL,		/* allocation that returned NULL */
+	MMLAB_NR_ZONE_STATS
+};
+
+extern const char *const mmlab_zone_stat_names[MMLAB_NR_ZONE_STATS];
+extern const char *const mmlab_zone_names[MMLAB_NR_ZONES];
+extern const char *const mmlab_migratetype_names[MMLAB_MIGRATE_TYPES];
+
+/**
+ * struct mmlab_free_area - free blocks of one order.
+ * @free_list:	heads of free blocks, one list per migrate type.
+ * @nr_free:	blocks on all lists of this order.
+ */
+struct mmlab_free_area {
+	struct list_head free_list[MMLAB_MIGRATE_TYPES];
+	unsigned long nr_free;
+};
+
+/**
+ * struct mmlab_per_cpu_pages - one CPU's cache of low-order blocks of a zone.
+ * @lock:	protects the rest; taken with interrupts off.
+ * @count:	pages (not blocks) on the lists.
+ * @high:	when @count reaches it, @batch pages go back to the free lists.
+ * @batch:	pages moved between the free lists and the lists at once.
+ * @lists:	one list per (order, migrate type), see order_to_pindex().
+ */
+struct mmlab_per_cpu_pages {
+	spinlock_t lock;
+	int count;
+	int high;
+	int batch;
+	struct list_head lists[MMLAB_NR_PCP_LISTS];
+};
+
+/**
+ * struct mmlab_zone - one zone of the pool.
+ * @name:	"DMA", "DMA32" or "Normal".
+ * @idx:	enum mmlab_zone_type.
+ * @node:	NUMA node of the pool pages (the first borrowed block's).
+ * @lock:	protects @free_area, @nr_free_pages and the pageblock types.
+ * @free_area:	the free lists, by order.
+ * @nr_free_pages: pages on the free lists (the kernel's NR_FREE_PAGES).
+ * @zone_start_pfn: lowest pool PFN of the zone.
+ * @spanned_pages: pages from @zone_start_pfn to the end of the last block.
+ * @present_pages: pool pages in the zone.
+ * @managed_pages: pages the allocator manages (all present pages).
+ * @watermark:	min, low and high, in pages.
+ * @lowmem_reserve: pages kept back from requests whose preferred zone is
+ *		higher, indexed by that zone (the kernel's lowmem_reserve).
+ * @pcp:	per-CPU lists.
+ * @stats:	per-CPU event counters, enum mmlab_zone_stat.
+ */
+struct mmlab_zone {
+	const char *name;
+	enum mmlab_zone_type idx;
+	int node;
+	spinlock_t lock;
+	struct mmlab_free_area free_area[MMLAB_MAX_ORDER];
+	unsigned long nr_free_pages;
+	unsigned long zone_start_pfn;
+	unsigned long spanned_pages;
+	unsigned long present_pages;
+	unsigned long managed_pages;
+	unsigned long watermark[MMLAB_NR_WMARK];
+	unsigned long lowmem_reserve[MMLAB_NR_ZONES];
+	struct mmlab_per_cpu_pages __percpu *pcp;
+	unsigned long __percpu *stats;
+};
+
+extern struct mmlab_zone mmlab_zones[MMLAB_NR_ZONES];
+
+#define for_each_mmlab_zone(zone) \
+	for ((zone) = mmlab_zones; (zone) < mmlab_zones + MMLAB_NR_ZONES; (zone)++)
+
+#define for_each_populated_mmlab_zone(zone) \
+	for_each_mmlab_zone(zone) if (!(zone)->present_pages) ; else
+
+static inline bool mmlab_zone_populated(const struct mmlab_zone *zone)
+{
+	return zone->present_pages != 0;
+}
+
+static inline unsigned int order_to_pindex(unsigned int mt, unsigned int order)
+{
+	return order * MMLAB_MIGRATE_TYPES + mt;
+}
+
+/* buddy.c */
+int mmlab_buddy_init(unsigned long min_free_kbytes);
+void mmlab_buddy_exit(void);
+void mmlab_zone_add_block(struct mmlab_zone *zone, unsigned long pfn,
+			  unsigned int order);
+unsigned int mmlab_pageblock_mt(unsigned long pfn);
+unsigned long mmlab_zone_stat(struct mmlab_zone *zone, enum mmlab_zone_stat item);
+unsigned long mmlab_zone_stat_all(enum mmlab_zone_stat item);
+enum mmlab_zone_type mmlab_gfp_zone(gfp_t gfp);
+
+/* pcp.c */
+int mmlab_pcp_init(struct mmlab_zone *zone, int batch, int high);
+void mmlab_pcp_exit(struct mmlab_zone *zone);
+void mmlab_drain_zone_pages(struct mmlab_zone *zone, int cpu);
+unsigned long mmlab_pcp_count(struct mmlab_zone *zone);
+
+#endif /* _MMLAB_BUDDY_H */

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mmlab module entry: parameters, load and unload of pool, allocators and debugfs.
+ */
+
+#define pr_fmt(fmt) "mmlab: " fmt
+
+#include <linux/debugfs.h>
+#include <linux/init.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/pgtable.h>
+
+#include "buddy.h"
+#include "control.h"
+#include "debugfs.h"
+#include "pool.h"
+
+/* === Parameters === */
+
+static unsigned long pool_mb = 128;
+module_param(pool_mb, ulong, 0444);
+MODULE_PARM_DESC(pool_mb, "Pages to borrow from the host in all, in MiB (default 128)");
+
+static unsigned long dma_mb = 2;
+module_param(dma_mb, ulong, 0444);
+MODULE_PARM_DESC(dma_mb, "Part of pool_mb taken from the host's ZONE_DMA, in MiB (default 2)");
+
+static unsigned long dma32_mb = 32;
+module_param(dma32_mb, ulong, 0444);
+MODULE_PARM_DESC(dma32_mb, "Part of pool_mb taken from the host's ZONE_DMA32, in MiB (default 32)");
+
+static unsigned long min_free_kbytes;
+module_param(min_free_kbytes, ulong, 0444);
+MODULE_PARM_DESC(min_free_kbytes,
+		 "Pool reserve behind the min watermarks, in KiB (default 0: the kernel's formula, sqrt(16 * pool KiB))");
+
+struct dentry *mmlab_debugfs_root;
+
+/* === Load and unload === */
+
+static int __init check_params(void)
+{
+	if (!pool_mb || pool_mb > (1UL << 20)) {
+		pr_err("pool_mb=%lu: must be 1 to 1048576\n", pool_mb);
+		return -EINVAL;
+	}
+	if (dma_mb > pool_mb || dma32_mb > pool_mb || dma_mb + dma32_mb > pool_mb) {
+		pr_err("dma_mb=%lu + dma32_mb=%lu exceed pool_mb=%lu\n",
+		       dma_mb, dma32_mb, pool_mb);
+		return -EINVAL;
+	}
+	if (min_free_kbytes > pool_mb * 1024 / 2) {
+		pr_err("min_free_kbytes=%lu: more than half the pool\n", min_free_kbytes);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int __init mmlab_init(void)
+{
+	const unsigned long pages_per_mb = SZ_1M >> PAGE_SHIFT;
+	int err;
+
+	err = check_params();
+	if (err)
+		return err;
+
+	err = mmlab_pool_init(pool_mb * pages_per_mb, dma_mb * pages_per_mb,
+			      dma32_mb * pages_per_mb);
+	if (err)
+		return err;
+	err = mmlab_buddy_init(min_free_kbytes);
+	if (err)
+		goto err_pool;
+
+	mmlab_debugfs_root = debugfs_create_dir("mmlab", NULL);
+	mmlab_buddy_debugfs_init(mmlab_debugfs_root);
+	mmlab_control_init(mmlab_debugfs_root);
+
+	pr_info("pool of %lu pages (%lu MiB) in %u blocks, metadata %zu bytes\n",
+		mmlab_pool.nr_pages, mmlab_pool.nr_pages / pages_per_mb,
+		mmlab_pool.nr_blocks, mmlab_pool.meta_bytes);
+	return 0;
+
+err_pool:
+	mmlab_pool_exit();
+	return err;
+}
+
+static void __exit mmlab_exit(void)
+{
+	unsigned long reclaimed;
+
+	debugfs_remove_recursive(mmlab_debugfs_root);
+	mmlab_control_exit();
+	mmlab_buddy_exit();
+	reclaimed = mmlab_pool_exit();
+	if (reclaimed)
+		pr_warn("unload reclaimed %lu pages still allocated\n", reclaimed);
+}
+
+module_init(mmlab_init);
+module_exit(mmlab_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("mmlab: the kernel's buddy, slab and vmalloc allocators, reimplemented and shown");
