@@ -19,4 +19,15 @@ run:
 check:
 	tools/vm/check.sh
 
-.PHONY: all modules clean run check
+# htmldocs: the reStructuredText in Documentation/ as HTML in build/htmldocs,
+# with Sphinx warnings treated as errors. Installs Debian's python3-sphinx
+# when sphinx-build is missing.
+htmldocs:
+	@command -v sphinx-build >/dev/null 2>&1 || { \
+		echo "[mmlab] installing python3-sphinx" >&2; \
+		apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends python3-sphinx; }
+	sphinx-build -W -b html Documentation build/htmldocs
+
+.PHONY: all modules clean run check htmldocs
