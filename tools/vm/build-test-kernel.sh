@@ -3,6 +3,7 @@
 # Build (once per machine and config) the KUnit test kernel from Debian's linux-source-6.1.
 # Prints the build directory on stdout.
 set -euo pipefail
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 install_deps

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash disable=SC2034
 # Shared helpers for mmlab's test VM scripts: cache paths, package install, logging.
 # Sourced, not run.
 
@@ -44,6 +45,7 @@ install_deps() {
 	log "installing:$missing"
 	[ "$(id -u)" = 0 ] || die "need root to apt-get install$missing"
 	apt-get update -qq >&2 || die "apt-get update failed"
+	# shellcheck disable=SC2086 # one word per package
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		$missing >&2 || die "apt-get install$missing failed"
 }
