@@ -58,3 +58,24 @@ headers_release() {
 	[ -n "$dep" ] || die "linux-headers-amd64 is not installed"
 	echo "${dep#linux-headers-}"
 }
+
+# copy_sources DIR - copy the project's sources (tracked and untracked, not
+# ignored: no build products) to DIR for an out-of-tree build there. Files
+# removed from the tree are removed from DIR; objects already in DIR stay,
+# so a rebuild is incremental.
+copy_sources() {
+	local dir=$1 f
+	mkdir -p "$dir"
+	(cd "$MMLAB_TOP" && git ls-files -co --exclude-standard -- Kbuild Makefile module kunit) \
+		>"$dir/.sources.new"
+	if [ -f "$dir/.sources" ]; then
+		comm -23 <(sort "$dir/.sources") <(sort "$dir/.sources.new") |
+			while IFS= read -r f; do rm -f "$dir/$f"; done
+	fi
+	(cd "$MMLAB_TOP" && while IFS= read -r f; do
+		[ -f "$f" ] || continue
+		mkdir -p "$dir/$(dirname "$f")"
+		cmp -s "$f" "$dir/$f" || cp "$f" "$dir/$f"
+	done) <"$dir/.sources.new"
+	mv "$dir/.sources.new" "$dir/.sources"
+}

@@ -1,0 +1,113 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Guest script of `make run`: load mmlab.ko and tour /sys/kernel/debug/mmlab.
+#
+# Runs inside the VM (busybox sh). Exits non-zero only if mmlab.ko does not
+# load; a debugfs file this build of mmlab lacks is reported, not faked.
+# MMLAB_MODPARAMS (kernel argument mmlab.modparams=a=1,b=2) are passed to insmod.
+
+D=/sys/kernel/debug/mmlab
+
+step() {
+	echo
+	echo "=== $* ==="
+}
+
+# show FILE [N] - print a debugfs file of mmlab (its first N lines).
+show() {
+	if [ ! -e "$D/$1" ]; then
+		echo "(this build of mmlab has no $D/$1)"
+		return 1
+	fi
+	echo "# cat $D/$1${2:+ | head -n $2}"
+	if [ -n "$2" ]; then
+		cat "$D/$1" >/tmp/show || echo "(reading $1 failed)"
+		head -n "$2" /tmp/show
+		echo "... ($(wc -l </tmp/show) lines)"
+	else
+		cat "$D/$1" || echo "(reading $1 failed)"
+	fi
+}
+
+# control CMD - write one command to mmlab's control file.
+control() {
+	echo "# echo \"$*\" > $D/control"
+	if [ ! -e "$D/control" ]; then
+		echo "(this build of mmlab has no $D/control)"
+		return 1
+	fi
+	echo "$*" >"$D/control" || { echo "(the command failed)"; return 1; }
+}
+
+step "Load mmlab.ko"
+params=$(echo "${MMLAB_MODPARAMS:-}" | tr ',' ' ')
+echo "# insmod /mmlab/mmlab.ko $params"
+# shellcheck disable=SC2086 # one word per parameter
+if ! insmod /mmlab/mmlab.ko $params; then
+	echo "mmlab-tour: mmlab.ko failed to load"
+	dmesg | tail -n 20
+	exit 1
+fi
+ls "$D"
+
+step "The borrowed pool: blocks taken from the host kernel (pool)"
+show pool
+
+step "Free blocks per zone and order, as /proc/buddyinfo (buddyinfo)"
+show buddyinfo
+
+step "The first zone in detail: watermarks, per-CPU lists, counters (zoneinfo)"
+if [ -e "$D/zoneinfo" ]; then
+	echo "# cat $D/zoneinfo (first zone)"
+	awk '/^Node/ { n++ } n <= 1' "$D/zoneinfo" || echo "(reading zoneinfo failed)"
+else
+	echo "(this build of mmlab has no $D/zoneinfo)"
+fi
+
+step "Allocate an order-3 block (8 pages) through control"
+id=""
+pfn=""
+if control "alloc order=3"; then
+	show handles
+	row=$(tail -n 1 "$D/handles")
+	id=$(echo "$row" | awk '{ print $1 }')
+	pfn=$(echo "$row" | awk '{ print $2 }')
+	echo "-> the new block is handle $id at PFN $pfn"
+fi
+
+step "Free blocks after the allocation (buddyinfo)"
+show buddyinfo
+
+step "The free lists: one row per free block (free_lists)"
+show free_lists 12
+
+if [ -n "$id" ]; then
+	step "Free handle $id"
+	control "free id=$id"
+	show handles
+
+	step "Free blocks after the free (buddyinfo)"
+	show buddyinfo
+
+	step "Where PFN $pfn went"
+	found=""
+	if [ -e "$D/free_lists" ]; then
+		while read -r zone order type start end; do
+			case "$start" in 0x*) ;; *) continue ;; esac
+			if [ $((start)) -le $((pfn)) ] && [ $((pfn)) -lt $((end)) ]; then
+				echo "free_lists: $zone $order $type $start $end"
+				echo "-> merged back into a free order-$order block"
+				found=1
+			fi
+		done <"$D/free_lists"
+	fi
+	if [ -z "$found" ] && [ -e "$D/pcp_lists" ]; then
+		echo "not in the free lists: kept on a per-CPU list, as the kernel keeps low orders"
+		grep -i "$pfn" "$D/pcp_lists"
+		control drain && show buddyinfo
+	fi
+fi
+
+step "Done"
+echo "mmlab is loaded; its files are in $D."
+exit 0
