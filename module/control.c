@@ -41,6 +41,11 @@ static DEFINE_MUTEX(ctl_lock);
 static DEFINE_IDR(ctl_handles);
 /* Id of the next handle: ids are never reused while mmlab is loaded. */
 static unsigned long ctl_next_id = 1;
+/*
+ * ctl_next_id's slot is reserved (a NULL entry) in ctl_handles while a
+ * command runs, so that the first handle the command adds cannot fail.
+ */
+static bool ctl_id_reserved;
 
 /**
  * struct ctl_input - one write to `control`, split into words.
@@ -56,32 +61,58 @@ struct ctl_input {
 
 /* === Handle table === */
 
+/*
+ * Reserves the slot of the next id before a command runs. Control's lock
+ * must be held. Return: 0 or -ENOMEM.
+ */
+static int reserve_next_id(void)
+{
+	if (ctl_next_id >= INT_MAX)
+		return 0;	/* ids exhausted: mmlab_ctl_handle_add() fails */
+	if (idr_alloc(&ctl_handles, NULL, ctl_next_id, ctl_next_id + 1,
+		      GFP_KERNEL) < 0)
+		return -ENOMEM;
+	ctl_id_reserved = true;
+	return 0;
+}
+
+/* Drops the reservation a command did not use. Control's lock held. */
+static void unreserve_next_id(void)
+{
+	if (ctl_id_reserved)
+		idr_remove(&ctl_handles, ctl_next_id);
+	ctl_id_reserved = false;
+}
+
 /**
  * mmlab_ctl_handle_add() - enter a new handle in the table.
  * @h: the handle, embedded in the kind's own structure.
  * @kind: its kind.
  *
  * Gives @h the next id: it becomes the last row of `handles`. Call it from a
- * command's run function (control's lock held) once the object exists; on
- * failure give the object back, so that the command changes nothing.
+ * command's run function (control's lock held) once the object exists. The
+ * first handle a command adds takes a slot reserved before the command ran
+ * and cannot fail; a further one can: then give the object back, so that
+ * the command changes nothing.
  *
  * Return: 0, or -ENOMEM when the table cannot grow.
  */
 int mmlab_ctl_handle_add(struct mmlab_ctl_handle *h,
 			 const struct mmlab_ctl_kind *kind)
 {
-	int id;
-
 	lockdep_assert_held(&ctl_lock);
-	if (ctl_next_id >= INT_MAX)
-		return -ENOMEM;
-	id = idr_alloc(&ctl_handles, h, ctl_next_id, ctl_next_id + 1,
-		       GFP_KERNEL);
-	if (id < 0)
-		return -ENOMEM;
-	h->id = id;
+	if (ctl_id_reserved) {
+		idr_replace(&ctl_handles, h, ctl_next_id);
+		ctl_id_reserved = false;
+	} else {
+		if (ctl_next_id >= INT_MAX)
+			return -ENOMEM;
+		if (idr_alloc(&ctl_handles, h, ctl_next_id, ctl_next_id + 1,
+			      GFP_KERNEL) < 0)
+			return -ENOMEM;
+	}
+	h->id = ctl_next_id++;
 	h->kind = kind;
-	ctl_next_id++;
 	return 0;
 }
 
@@ -543,7 +574,10 @@ static ssize_t control_write(struct file *file, const char __user *ubuf,
 		return err;
 
 	mutex_lock(&ctl_lock);
-	err = cmd->run(&args);
+	err = reserve_next_id();
+	if (!err)
+		err = cmd->run(&args);
+	unreserve_next_id();
 	mutex_unlock(&ctl_lock);
 	if (err)
 		return err;
