@@ -26,6 +26,19 @@ enum mmlab_wmark {
 	MMLAB_NR_WMARK
 };
 
+/*
+ * Allocation context flags, as the kernel's ALLOC_* (mm/internal.h). The low
+ * bits select the watermark, as ALLOC_WMARK_MASK.
+ */
+#define MMLAB_ALLOC_WMARK_MIN	MMLAB_WMARK_MIN
+#define MMLAB_ALLOC_WMARK_LOW	MMLAB_WMARK_LOW
+#define MMLAB_ALLOC_WMARK_HIGH	MMLAB_WMARK_HIGH
+#define MMLAB_ALLOC_WMARK_MASK	0x03
+#define MMLAB_ALLOC_MIN_RESERVE	0x08	/* __GFP_HIGH: half of the min reserve */
+#define MMLAB_ALLOC_NON_BLOCK	0x10	/* cannot reclaim: a quarter more */
+#define MMLAB_ALLOC_NOFRAGMENT	0x20	/* steal whole pageblocks only */
+#define MMLAB_ALLOC_RESERVES	(MMLAB_ALLOC_MIN_RESERVE | MMLAB_ALLOC_NON_BLOCK)
+
 /* Event counters, per zone, summed over CPUs when read. */
 enum mmlab_zone_stat {
 	MMLAB_STAT_ALLOC,		/* blocks handed out by mmlab_alloc_pages() */
@@ -126,8 +139,19 @@ static inline unsigned int order_to_pindex(unsigned int mt, unsigned int order)
 	return order * MMLAB_MIGRATE_TYPES + mt;
 }
 
+static inline void mmlab_count(struct mmlab_zone *zone, enum mmlab_zone_stat item)
+{
+	this_cpu_inc(zone->stats[item]);
+}
+
+static inline void mmlab_count_add(struct mmlab_zone *zone,
+				   enum mmlab_zone_stat item, unsigned long nr)
+{
+	this_cpu_add(zone->stats[item], nr);
+}
+
 /* buddy.c */
-int mmlab_buddy_init(unsigned long min_free_kbytes);
+int mmlab_buddy_init(unsigned long min_free_kbytes, int pcp_batch, int pcp_high);
 void mmlab_buddy_exit(void);
 void mmlab_zone_add_block(struct mmlab_zone *zone, unsigned long pfn,
 			  unsigned int order);
@@ -135,11 +159,32 @@ unsigned int mmlab_pageblock_mt(unsigned long pfn);
 unsigned long mmlab_zone_stat(struct mmlab_zone *zone, enum mmlab_zone_stat item);
 unsigned long mmlab_zone_stat_all(enum mmlab_zone_stat item);
 enum mmlab_zone_type mmlab_gfp_zone(gfp_t gfp);
+bool mmlab_zone_watermark_ok(struct mmlab_zone *zone, unsigned int order,
+			     unsigned long mark, enum mmlab_zone_type highest_zoneidx,
+			     unsigned int alloc_flags);
+unsigned long mmlab_min_free_kbytes(void);
+unsigned long mmlab_bad_free_count(void);
+struct page *mmlab_alloc_pages_owner(gfp_t gfp, unsigned int order,
+				     enum mmlab_page_owner owner);
+void mmlab_free_pages_owner(struct page *page, unsigned int order,
+			    enum mmlab_page_owner owner);
+
+/* buddy.c, for pcp.c: zone->lock taken inside */
+int mmlab_rmqueue_bulk(struct mmlab_zone *zone, unsigned int order,
+		       unsigned long count, struct list_head *list,
+		       int migratetype, unsigned int alloc_flags);
+void __mmlab_free_one_page(struct mmlab_zone *zone, unsigned long pfn,
+			   unsigned int order, int migratetype);
 
 /* pcp.c */
 int mmlab_pcp_init(struct mmlab_zone *zone, int batch, int high);
 void mmlab_pcp_exit(struct mmlab_zone *zone);
 void mmlab_drain_zone_pages(struct mmlab_zone *zone, int cpu);
 unsigned long mmlab_pcp_count(struct mmlab_zone *zone);
+struct mmlab_page *mmlab_rmqueue_pcplist(struct mmlab_zone *zone,
+					 unsigned int order, int migratetype,
+					 unsigned int alloc_flags);
+void mmlab_free_unref_page(struct mmlab_zone *zone, struct mmlab_page *mp,
+			   unsigned long pfn, unsigned int order, int migratetype);
 
 #endif /* _MMLAB_BUDDY_H */

@@ -30,10 +30,20 @@ static unsigned long dma32_mb = 32;
 module_param(dma32_mb, ulong, 0444);
 MODULE_PARM_DESC(dma32_mb, "Part of pool_mb taken from the host's ZONE_DMA32, in MiB (default 32)");
 
-static unsigned long min_free_kbytes;
-module_param(min_free_kbytes, ulong, 0444);
+static unsigned long pool_min_free_kbytes;
+module_param_named(min_free_kbytes, pool_min_free_kbytes, ulong, 0444);
 MODULE_PARM_DESC(min_free_kbytes,
 		 "Pool reserve behind the min watermarks, in KiB (default 0: the kernel's formula, sqrt(16 * pool KiB))");
+
+static int pcp_batch;
+module_param(pcp_batch, int, 0444);
+MODULE_PARM_DESC(pcp_batch,
+		 "Pages moved at once between free lists and per-CPU lists (default 0: the kernel's zone_batchsize())");
+
+static int pcp_high;
+module_param(pcp_high, int, 0444);
+MODULE_PARM_DESC(pcp_high,
+		 "Per-CPU list size that triggers a drain of a batch, in pages (default 0: the kernel's zone_highsize())");
 
 struct dentry *mmlab_debugfs_root;
 
@@ -50,8 +60,12 @@ static int __init check_params(void)
 		       dma_mb, dma32_mb, pool_mb);
 		return -EINVAL;
 	}
-	if (min_free_kbytes > pool_mb * 1024 / 2) {
-		pr_err("min_free_kbytes=%lu: more than half the pool\n", min_free_kbytes);
+	if (pool_min_free_kbytes > pool_mb * 1024 / 2) {
+		pr_err("min_free_kbytes=%lu: more than half the pool\n", pool_min_free_kbytes);
+		return -EINVAL;
+	}
+	if (pcp_batch < 0 || pcp_batch > 65536 || pcp_high < 0 || pcp_high > (1 << 24)) {
+		pr_err("pcp_batch=%d pcp_high=%d: out of range\n", pcp_batch, pcp_high);
 		return -EINVAL;
 	}
 	return 0;
@@ -70,7 +84,7 @@ static int __init mmlab_init(void)
 			      dma32_mb * pages_per_mb);
 	if (err)
 		return err;
-	err = mmlab_buddy_init(min_free_kbytes);
+	err = mmlab_buddy_init(pool_min_free_kbytes, pcp_batch, pcp_high);
 	if (err)
 		goto err_pool;
 

@@ -52,6 +52,7 @@ enum mmlab_page_state {
 	MMLAB_PAGE_PCP,		/* head of a block on a per-CPU list */
 	MMLAB_PAGE_ALLOC,	/* head of an allocated block */
 	MMLAB_PAGE_TAIL,	/* any other page of a block; see its head */
+	MMLAB_NR_PAGE_STATES
 };
 
 /* Who owns an allocated block (MMLAB_PAGE_ALLOC heads only). */
@@ -64,11 +65,16 @@ enum mmlab_page_owner {
 	MMLAB_NR_OWNERS
 };
 
+extern const char *const mmlab_page_state_names[MMLAB_NR_PAGE_STATES];
+extern const char *const mmlab_owner_names[MMLAB_NR_OWNERS];
+
 /**
  * struct mmlab_page - mmlab's metadata for one page of the pool (32 bytes).
  * @lru:	link on a free list (zone->lock) or per-CPU list (pcp->lock);
  *		used by block heads only.
- * @private:	the owner's word: e.g. the slab descriptor of a slab page.
+ * @private:	for ALLOC heads, the owner's word (e.g. the slab descriptor of
+ *		a slab page); for BUDDY and PCP heads, the block's PFN, so a
+ *		list walker finds the PFN of an entry (see mpage_pfn()).
  * @state:	enum mmlab_page_state.
  * @order:	order of the block, for heads (BUDDY, PCP, ALLOC).
  * @migratetype: free list a BUDDY/PCP head sits on; type an ALLOC head was
@@ -173,12 +179,39 @@ static inline struct mmlab_page *pfn_to_mpage(unsigned long pfn)
 
 /**
  * mpage_to_pfn() - the PFN described by @mp.
+ * @sec: the section holding @mp.
  * @mp: metadata of a pool page.
  */
 static inline unsigned long mpage_to_pfn(struct mmlab_section *sec,
 					 struct mmlab_page *mp)
 {
 	return sec->start_pfn + (mp - sec->pages);
+}
+
+/**
+ * mpage_pfn() - the PFN of a free block's head found on a list.
+ * @mp: a BUDDY or PCP head (its @private holds the PFN).
+ *
+ * Free list and per-CPU list walkers get struct mmlab_page entries; this
+ * gives their PFN without a section. Not valid for ALLOC heads or tails.
+ */
+static inline unsigned long mpage_pfn(const struct mmlab_page *mp)
+{
+	return mp->private;
+}
+
+/**
+ * pfn_to_mpage_any() - metadata of @pfn whatever its state, or NULL.
+ * @pfn: any PFN (untrusted).
+ *
+ * Unlike pfn_to_mpage() this also returns ABSENT entries of a section (holes
+ * not borrowed), for walkers that step over a whole section.
+ */
+static inline struct mmlab_page *pfn_to_mpage_any(unsigned long pfn)
+{
+	struct mmlab_section *sec = pfn_to_section(pfn);
+
+	return sec ? &sec->pages[pfn & (MMLAB_SECTION_PAGES - 1)] : NULL;
 }
 
 #endif /* _MMLAB_POOL_H */
