@@ -33,8 +33,9 @@ const char *const mmlab_zone_names[] = {
 	[MMLAB_ZONE_DMA32]	= "DMA32",
 	[MMLAB_ZONE_NORMAL]	= "Normal",
 };
-static_assert(ARRAY_SIZE(mmlab_zone_names) == MMLAB_NR_ZONES);
 EXPORT_SYMBOL_NS_GPL(mmlab_zone_names, MMLAB_INTERNAL);
+
+static_assert(ARRAY_SIZE(mmlab_zone_names) == MMLAB_NR_ZONES);
 
 /* As the kernel's migratetype_names[] (mm/page_alloc.c). */
 const char *const mmlab_migratetype_names[] = {
@@ -42,8 +43,9 @@ const char *const mmlab_migratetype_names[] = {
 	[MMLAB_MIGRATE_MOVABLE]		= "Movable",
 	[MMLAB_MIGRATE_RECLAIMABLE]	= "Reclaimable",
 };
-static_assert(ARRAY_SIZE(mmlab_migratetype_names) == MMLAB_MIGRATE_TYPES);
 EXPORT_SYMBOL_NS_GPL(mmlab_migratetype_names, MMLAB_INTERNAL);
+
+static_assert(ARRAY_SIZE(mmlab_migratetype_names) == MMLAB_MIGRATE_TYPES);
 
 const char *const mmlab_zone_stat_names[] = {
 	[MMLAB_STAT_ALLOC]		= "alloc",
@@ -59,8 +61,9 @@ const char *const mmlab_zone_stat_names[] = {
 	[MMLAB_STAT_WMARK_FAIL]		= "wmark_fail",
 	[MMLAB_STAT_FAIL]		= "fail",
 };
-static_assert(ARRAY_SIZE(mmlab_zone_stat_names) == MMLAB_NR_ZONE_STATS);
 EXPORT_SYMBOL_NS_GPL(mmlab_zone_stat_names, MMLAB_INTERNAL);
+
+static_assert(ARRAY_SIZE(mmlab_zone_stat_names) == MMLAB_NR_ZONE_STATS);
 
 struct mmlab_zone mmlab_zones[MMLAB_NR_ZONES];
 EXPORT_SYMBOL_NS_GPL(mmlab_zones, MMLAB_INTERNAL);
@@ -86,9 +89,15 @@ static atomic_long_t nr_bad_frees = ATOMIC_LONG_INIT(0);
  * kernel 6.1 fallbacks[] table (MMLAB_MIGRATE_TYPES ends a row).
  */
 static const int fallbacks[MMLAB_MIGRATE_TYPES][3] = {
-	[MMLAB_MIGRATE_UNMOVABLE]   = { MMLAB_MIGRATE_RECLAIMABLE, MMLAB_MIGRATE_MOVABLE,   MMLAB_MIGRATE_TYPES },
-	[MMLAB_MIGRATE_MOVABLE]     = { MMLAB_MIGRATE_RECLAIMABLE, MMLAB_MIGRATE_UNMOVABLE, MMLAB_MIGRATE_TYPES },
-	[MMLAB_MIGRATE_RECLAIMABLE] = { MMLAB_MIGRATE_UNMOVABLE,   MMLAB_MIGRATE_MOVABLE,   MMLAB_MIGRATE_TYPES },
+	[MMLAB_MIGRATE_UNMOVABLE] = {
+		MMLAB_MIGRATE_RECLAIMABLE, MMLAB_MIGRATE_MOVABLE, MMLAB_MIGRATE_TYPES
+	},
+	[MMLAB_MIGRATE_MOVABLE] = {
+		MMLAB_MIGRATE_RECLAIMABLE, MMLAB_MIGRATE_UNMOVABLE, MMLAB_MIGRATE_TYPES
+	},
+	[MMLAB_MIGRATE_RECLAIMABLE] = {
+		MMLAB_MIGRATE_UNMOVABLE, MMLAB_MIGRATE_MOVABLE, MMLAB_MIGRATE_TYPES
+	},
 };
 
 /* __free_one_page() flags, as the kernel's fpi_t. */
@@ -109,16 +118,15 @@ static inline u8 *pageblock_mt_ptr(struct mmlab_section *sec, unsigned long pfn)
 	return &sec->pageblock_mt[(pfn - sec->start_pfn) >> MMLAB_PAGEBLOCK_ORDER];
 }
 
-static inline int sec_pageblock_mt(struct mmlab_section *sec,
-					    unsigned long pfn)
+static inline int sec_pageblock_mt(struct mmlab_section *sec, unsigned long pfn)
 {
 	return READ_ONCE(*pageblock_mt_ptr(sec, pfn));
 }
 
 /* Caller holds zone->lock. */
 static void sec_set_pageblock_mt(struct mmlab_zone *zone,
-				      struct mmlab_section *sec,
-				      unsigned long pfn, int migratetype)
+				 struct mmlab_section *sec,
+				 unsigned long pfn, int migratetype)
 {
 	u8 *mt = pageblock_mt_ptr(sec, pfn);
 
@@ -171,7 +179,7 @@ static inline void del_page_from_free_list(struct mmlab_zone *zone,
 }
 
 static inline struct mmlab_page *first_free_block(struct mmlab_free_area *area,
-							 int migratetype)
+						  int migratetype)
 {
 	return list_first_entry_or_null(&area->free_list[migratetype],
 					struct mmlab_page, lru);
@@ -218,7 +226,7 @@ static inline bool buddy_merge_likely(struct mmlab_section *sec,
 		return false;
 
 	higher_pfn = buddy_pfn & pfn;
-	return find_buddy(sec, higher_pfn, order + 1, &higher_buddy_pfn) != NULL;
+	return !!find_buddy(sec, higher_pfn, order + 1, &higher_buddy_pfn);
 }
 
 /*
@@ -366,7 +374,7 @@ static int move_freepages(struct mmlab_zone *zone, struct mmlab_section *sec,
 }
 
 static inline bool mmlab_zone_spans_pfn(const struct mmlab_zone *zone,
-				  unsigned long pfn)
+					unsigned long pfn)
 {
 	return zone->zone_start_pfn <= pfn &&
 	       pfn < zone->zone_start_pfn + zone->spanned_pages;
@@ -1366,6 +1374,6 @@ EXPORT_SYMBOL_GPL(mmlab_drain_all_pages);
  */
 bool mmlab_pfn_in_pool(unsigned long pfn)
 {
-	return pfn_to_mpage(pfn) != NULL;
+	return !!pfn_to_mpage(pfn);
 }
 EXPORT_SYMBOL_GPL(mmlab_pfn_in_pool);

@@ -79,7 +79,7 @@ struct mmlab_free_area {
  * @lists:	one list per (order, migrate type), see order_to_pindex().
  */
 struct mmlab_per_cpu_pages {
-	spinlock_t lock;
+	spinlock_t lock;	/* the lists and counts of this CPU */
 	int count;
 	int high;
 	int batch;
@@ -108,7 +108,7 @@ struct mmlab_zone {
 	const char *name;
 	enum mmlab_zone_type idx;
 	int node;
-	spinlock_t lock;
+	spinlock_t lock;	/* free lists, nr_free_pages, pageblock types */
 	struct mmlab_free_area free_area[MMLAB_MAX_ORDER];
 	unsigned long nr_free_pages;
 	unsigned long zone_start_pfn;
@@ -123,16 +123,35 @@ struct mmlab_zone {
 
 extern struct mmlab_zone mmlab_zones[MMLAB_NR_ZONES];
 
-#define for_each_mmlab_zone(zone) \
-	for ((zone) = mmlab_zones; (zone) < mmlab_zones + MMLAB_NR_ZONES; (zone)++)
-
-#define for_each_populated_mmlab_zone(zone) \
-	for_each_mmlab_zone(zone) if (!(zone)->present_pages) ; else
-
 static inline bool mmlab_zone_populated(const struct mmlab_zone *zone)
 {
 	return zone->present_pages != 0;
 }
+
+/*
+ * Iterator step of the for_each_*mmlab_zone() macros: from zone index *@i
+ * on, the first zone (populated only if @populated) into *@zone, or false
+ * at the end.
+ */
+static inline bool mmlab_next_zone(unsigned int *i, struct mmlab_zone **zone,
+				   bool populated)
+{
+	for (; *i < MMLAB_NR_ZONES; (*i)++) {
+		if (!populated || mmlab_zone_populated(&mmlab_zones[*i])) {
+			*zone = &mmlab_zones[*i];
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Every zone, DMA to Normal; @zone is a struct mmlab_zone pointer. */
+#define for_each_mmlab_zone(zone) \
+	for (unsigned int __zi = 0; mmlab_next_zone(&__zi, &(zone), false); __zi++)
+
+/* Every zone that has pages of the pool. */
+#define for_each_populated_mmlab_zone(zone) \
+	for (unsigned int __zi = 0; mmlab_next_zone(&__zi, &(zone), true); __zi++)
 
 static inline unsigned int order_to_pindex(unsigned int mt, unsigned int order)
 {

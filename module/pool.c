@@ -34,8 +34,9 @@ const char *const mmlab_page_state_names[] = {
 	[MMLAB_PAGE_ALLOC]	= "alloc",
 	[MMLAB_PAGE_TAIL]	= "tail",
 };
-static_assert(ARRAY_SIZE(mmlab_page_state_names) == MMLAB_NR_PAGE_STATES);
 EXPORT_SYMBOL_NS_GPL(mmlab_page_state_names, MMLAB_INTERNAL);
+
+static_assert(ARRAY_SIZE(mmlab_page_state_names) == MMLAB_NR_PAGE_STATES);
 
 const char *const mmlab_owner_names[] = {
 	[MMLAB_OWNER_NONE]	= "none",
@@ -44,8 +45,9 @@ const char *const mmlab_owner_names[] = {
 	[MMLAB_OWNER_VMALLOC]	= "vmalloc",
 	[MMLAB_OWNER_PGTABLE]	= "pgtable",
 };
-static_assert(ARRAY_SIZE(mmlab_owner_names) == MMLAB_NR_OWNERS);
 EXPORT_SYMBOL_NS_GPL(mmlab_owner_names, MMLAB_INTERNAL);
+
+static_assert(ARRAY_SIZE(mmlab_owner_names) == MMLAB_NR_OWNERS);
 
 /* Entries allocated in mmlab_pool.blocks (load time only). */
 static unsigned int blocks_capacity;

@@ -11,6 +11,7 @@
 #ifndef _MMLAB_POOL_H
 #define _MMLAB_POOL_H
 
+#include <linux/bits.h>
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/types.h>
@@ -18,15 +19,15 @@
 
 /* Orders 0 .. MMLAB_MAX_ORDER - 1, as the host's MAX_ORDER of 11. */
 #define MMLAB_MAX_ORDER		11
-#define MMLAB_MAX_ORDER_NR_PAGES	(1UL << (MMLAB_MAX_ORDER - 1))
+#define MMLAB_MAX_ORDER_NR_PAGES	BIT(MMLAB_MAX_ORDER - 1)
 
 /* A section covers one naturally aligned max-order block (4 MiB). */
 #define MMLAB_SECTION_SHIFT	(MMLAB_MAX_ORDER - 1)
-#define MMLAB_SECTION_PAGES	(1UL << MMLAB_SECTION_SHIFT)
+#define MMLAB_SECTION_PAGES	BIT(MMLAB_SECTION_SHIFT)
 
 /* Pageblocks group pages by migrate type, as the kernel's pageblock_order. */
 #define MMLAB_PAGEBLOCK_ORDER	9
-#define MMLAB_PAGEBLOCK_PAGES	(1UL << MMLAB_PAGEBLOCK_ORDER)
+#define MMLAB_PAGEBLOCK_PAGES	BIT(MMLAB_PAGEBLOCK_ORDER)
 #define MMLAB_PAGEBLOCKS_PER_SECTION	(MMLAB_SECTION_PAGES / MMLAB_PAGEBLOCK_PAGES)
 
 /* Zones of the pool; a page belongs to the zone of its host zone. */
