@@ -15,6 +15,7 @@
 #include "control.h"
 #include "debugfs.h"
 #include "pool.h"
+#include "validate.h"
 
 /* === Parameters === */
 
@@ -91,6 +92,7 @@ static int __init mmlab_init(void)
 	mmlab_debugfs_root = debugfs_create_dir("mmlab", NULL);
 	mmlab_buddy_debugfs_init(mmlab_debugfs_root);
 	mmlab_control_init(mmlab_debugfs_root);
+	mmlab_validate_debugfs_init(mmlab_debugfs_root);
 
 	pr_info("pool of %lu pages (%lu MiB) in %u blocks, metadata %zu bytes\n",
 		mmlab_pool.nr_pages, mmlab_pool.nr_pages / pages_per_mb,
