@@ -39,6 +39,20 @@ control() {
 	echo "$*" >"$D/control" || { echo "(the command failed)"; return 1; }
 }
 
+# in_free_lists PFN - print the free_lists row of the block holding PFN.
+in_free_lists() {
+	[ -e "$D/free_lists" ] || return 1
+	while read -r zone order type start end; do
+		case "$start" in 0x*) ;; *) continue ;; esac
+		if [ $((start)) -le $(($1)) ] && [ $(($1)) -lt $((end)) ]; then
+			echo "free_lists: $zone $order $type $start $end"
+			echo "-> PFN $1 is back in a free order-$order block"
+			return 0
+		fi
+	done <"$D/free_lists"
+	return 1
+}
+
 step "Load mmlab.ko"
 params=$(echo "${MMLAB_MODPARAMS:-}" | tr ',' ' ')
 echo "# insmod /mmlab/mmlab.ko $params"
@@ -90,21 +104,11 @@ if [ -n "$id" ]; then
 	show buddyinfo
 
 	step "Where PFN $pfn went"
-	found=""
-	if [ -e "$D/free_lists" ]; then
-		while read -r zone order type start end; do
-			case "$start" in 0x*) ;; *) continue ;; esac
-			if [ $((start)) -le $((pfn)) ] && [ $((pfn)) -lt $((end)) ]; then
-				echo "free_lists: $zone $order $type $start $end"
-				echo "-> merged back into a free order-$order block"
-				found=1
-			fi
-		done <"$D/free_lists"
-	fi
-	if [ -z "$found" ] && [ -e "$D/pcp_lists" ]; then
-		echo "not in the free lists: kept on a per-CPU list, as the kernel keeps low orders"
-		grep -i "$pfn" "$D/pcp_lists"
-		control drain && show buddyinfo
+	if ! in_free_lists "$pfn" && [ -e "$D/pcp_lists" ]; then
+		echo "not in the free lists: kept on a per-CPU list (pcp_lists), as the kernel keeps low orders"
+		grep -w "$pfn" "$D/pcp_lists"
+		echo "-> drain the per-CPU lists back to the free lists"
+		control drain && show buddyinfo && in_free_lists "$pfn"
 	fi
 fi
 
