@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Capture the sessions that Documentation/ includes, from a real VM run.
+#
+# Usage: tools/vm/capture-docs.sh [-o DIR]
+#   -o DIR   where to write NAME.txt (default Documentation/sessions)
+#
+# Builds mmlab.ko against the Debian headers (as `make run`, in build/docs/),
+# boots the Debian kernel with tools/vm/guest/doc-session.sh, and cuts each
+# session ("mmlab-doc: begin NAME" .. "mmlab-doc: end NAME") out of the
+# console log into DIR/NAME.txt. Also writes DIR/modinfo.txt from modinfo
+# on the host (reading the .ko file, not loading it). Files are replaced only
+# when the whole run succeeded: a failed command, a missing session or a
+# kernel report (BUG, WARNING, Oops, KASAN) leaves DIR as it was.
+#
+# Environment: MMLAB_ACCEL=kvm|tcg (see boot.sh).
+set -euo pipefail
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+out=$MMLAB_TOP/Documentation/sessions
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-o) out=${2:?}; shift 2 ;;
+	-h|--help) sed -n '3,17s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	*) die "unknown argument $1" ;;
+	esac
+done
+
+install_deps
+release=$(headers_release)
+kdir=/usr/src/linux-headers-$release
+[ -d "$kdir" ] || die "no $kdir (linux-headers-amd64 points at $release)"
+vmlinuz=$("$MMLAB_TOP/tools/vm/debian-kernel.sh")
+
+bdir=$MMLAB_TOP/build/docs
+copy_sources "$bdir"
+log "building mmlab.ko against $kdir"
+make -s -C "$kdir" M="$bdir" -j2 modules >"$MMLAB_TOP/build/docs-build.log" 2>&1 || {
+	cat "$MMLAB_TOP/build/docs-build.log" >&2
+	die "mmlab.ko does not build against $kdir"
+}
+
+logf=$MMLAB_TOP/build/vm/doc-session.log
+rc=0
+"$MMLAB_TOP/tools/vm/boot.sh" -k "$vmlinuz" -g doc-session -q -t 600 \
+	-l "$logf" "$bdir/mmlab.ko" || rc=$?
+[ "$rc" = 0 ] || die "guest doc-session failed (status $rc); console log: $logf"
+if grep -Eq 'BUG:|WARNING:|Oops|KASAN|UBSAN|mmlab-doc: failed' "$logf"; then
+	grep -E 'BUG:|WARNING:|Oops|KASAN|UBSAN|mmlab-doc: failed' "$logf" >&2
+	die "kernel report or failed command in $logf"
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+tr -d '\r' <"$logf" | awk -v dir="$tmp" '
+	/^mmlab-doc: begin / { name = $3; file = dir "/" name ".txt"; printf "" > file; next }
+	/^mmlab-doc: end /   { close(file); name = ""; next }
+	name != ""           { print >> file }
+'
+n=$(find "$tmp" -name '*.txt' | wc -l)
+[ "$n" -gt 0 ] || die "no session in $logf"
+{ echo "$ modinfo -F parm mmlab.ko"; modinfo -F parm "$bdir/mmlab.ko"; } >"$tmp/modinfo.txt"
+
+mkdir -p "$out"
+rm -f "$out"/*.txt
+cp "$tmp"/*.txt "$out/"
+log "wrote $((n + 1)) files to $out (from $logf)"
