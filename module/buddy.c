@@ -23,6 +23,7 @@
 
 #include "buddy.h"
 #include "buddy_trace.h"
+#include "fault_inject.h"
 #include "mmlab.h"
 #include "pool.h"
 
@@ -866,6 +867,10 @@ static struct page *__mmlab_alloc_pages(gfp_t gfp, unsigned int order,
 	}
 	if (!pref)
 		return NULL;
+	if (mmlab_should_fail(&mmlab_fail_page_alloc, PAGE_SIZE << order)) {
+		mmlab_count(pref, MMLAB_STAT_FAIL);
+		return NULL;
+	}
 
 	/* Fast path: low watermark; from Normal, avoid fragmenting first. */
 	alloc_flags = MMLAB_ALLOC_WMARK_LOW;

@@ -14,6 +14,7 @@
 #include "buddy.h"
 #include "control.h"
 #include "debugfs.h"
+#include "fault_inject.h"
 #include "pool.h"
 #include "validate.h"
 
@@ -78,6 +79,8 @@ static int __init mmlab_init(void)
 	int err;
 
 	err = check_params();
+	if (!err)
+		err = mmlab_fault_inject_init();
 	if (err)
 		return err;
 
@@ -93,6 +96,7 @@ static int __init mmlab_init(void)
 	mmlab_buddy_debugfs_init(mmlab_debugfs_root);
 	mmlab_control_init(mmlab_debugfs_root);
 	mmlab_validate_debugfs_init(mmlab_debugfs_root);
+	mmlab_fault_inject_debugfs_init(mmlab_debugfs_root);
 
 	pr_info("pool of %lu pages (%lu MiB) in %u blocks, metadata %zu bytes\n",
 		mmlab_pool.nr_pages, mmlab_pool.nr_pages / pages_per_mb,

@@ -18,6 +18,7 @@
 #include <linux/xarray.h>
 
 #include "buddy.h"
+#include "fault_inject.h"
 #include "pool.h"
 
 /* === Data === */
@@ -116,7 +117,10 @@ static int borrow(unsigned long nr_pages, gfp_t zone_gfp)
 
 		while ((1UL << order) > nr_pages)
 			order--;
-		page = alloc_pages(gfp, order);
+		if (mmlab_should_fail(&mmlab_fail_borrow, PAGE_SIZE << order))
+			page = NULL;
+		else
+			page = alloc_pages(gfp, order);
 		if (!page) {
 			if (!order)
 				return -ENOMEM;
