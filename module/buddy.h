@@ -200,6 +200,8 @@ int mmlab_pcp_init(struct mmlab_zone *zone, int batch, int high);
 void mmlab_pcp_exit(struct mmlab_zone *zone);
 void mmlab_drain_zone_pages(struct mmlab_zone *zone, int cpu);
 unsigned long mmlab_pcp_count(struct mmlab_zone *zone);
+int mmlab_pcp_hotplug_init(void);
+void mmlab_pcp_hotplug_exit(void);
 struct mmlab_page *mmlab_rmqueue_pcplist(struct mmlab_zone *zone,
 					 unsigned int order, int migratetype,
 					 unsigned int alloc_flags);

@@ -91,6 +91,9 @@ static int __init mmlab_init(void)
 	err = mmlab_buddy_init(pool_min_free_kbytes, pcp_batch, pcp_high);
 	if (err)
 		goto err_pool;
+	err = mmlab_pcp_hotplug_init();
+	if (err)
+		goto err_buddy;
 
 	mmlab_debugfs_root = debugfs_create_dir("mmlab", NULL);
 	mmlab_buddy_debugfs_init(mmlab_debugfs_root);
@@ -103,6 +106,8 @@ static int __init mmlab_init(void)
 		mmlab_pool.nr_blocks, mmlab_pool.meta_bytes);
 	return 0;
 
+err_buddy:
+	mmlab_buddy_exit();
 err_pool:
 	mmlab_pool_exit();
 	return err;
@@ -114,6 +119,7 @@ static void __exit mmlab_exit(void)
 
 	debugfs_remove_recursive(mmlab_debugfs_root);
 	mmlab_control_exit();
+	mmlab_pcp_hotplug_exit();
 	mmlab_buddy_exit();
 	reclaimed = mmlab_pool_exit();
 	if (reclaimed)

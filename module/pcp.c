@@ -7,6 +7,7 @@
 
 #define pr_fmt(fmt) "mmlab: " fmt
 
+#include <linux/cpuhotplug.h>
 #include <linux/cpumask.h>
 #include <linux/errno.h>
 #include <linux/irqflags.h>
@@ -346,4 +347,47 @@ void mmlab_pcp_exit(struct mmlab_zone *zone)
 		mmlab_drain_zone_pages(zone, cpu);
 	free_percpu(zone->pcp);
 	zone->pcp = NULL;
+}
+
+/* === CPU hotplug === */
+
+static enum cpuhp_state pcp_cpuhp_state;
+
+/*
+ * A CPU is dead: give its per-CPU pages back to the free lists, as the
+ * kernel's page_alloc_cpu_dead(). Runs on a control CPU after the CPU is
+ * gone, so nothing can use its lists any more.
+ */
+static int pcp_cpu_dead(unsigned int cpu)
+{
+	struct mmlab_zone *zone;
+
+	for_each_populated_mmlab_zone(zone)
+		mmlab_drain_zone_pages(zone, cpu);
+	return 0;
+}
+
+/**
+ * mmlab_pcp_hotplug_init() - drain a CPU's lists when it goes offline.
+ *
+ * Return: 0, or the error of cpuhp_setup_state_nocalls().
+ */
+int mmlab_pcp_hotplug_init(void)
+{
+	int ret;
+
+	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "mmlab/pcp:dead",
+					NULL, pcp_cpu_dead);
+	if (ret < 0)
+		return ret;
+	pcp_cpuhp_state = ret;
+	return 0;
+}
+
+/**
+ * mmlab_pcp_hotplug_exit() - stop watching CPU hotplug.
+ */
+void mmlab_pcp_hotplug_exit(void)
+{
+	cpuhp_remove_state_nocalls(pcp_cpuhp_state);
 }
