@@ -143,6 +143,21 @@ must "echo drain > control"
 end fallback
 echo >"$T/trace"
 
+# Fault injection: fail the next page allocation, once.
+dmesg -c >/dev/null
+begin faults
+must "ls fail_page_alloc"
+must "echo 100 > fail_page_alloc/probability"
+must "echo 1 > fail_page_alloc/times"
+run "echo 'alloc order=0' > control"
+must "cat fail_page_alloc/injected fail_page_alloc/times"
+must "echo 'alloc order=0' > control"
+must "cat handles"
+run "dmesg | grep fail_page_alloc"
+must "echo 0 > fail_page_alloc/probability"
+must "echo 'free all' > control"
+end faults
+
 begin errors
 run "echo 'alloc order=11' > control"
 run "echo 'alloc order=2 order=3' > control"
