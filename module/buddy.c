@@ -860,13 +860,17 @@ static struct page *__mmlab_alloc_pages(gfp_t gfp, unsigned int order,
 
 	if (order >= MMLAB_MAX_ORDER || migratetype >= MMLAB_MIGRATE_TYPES ||
 	    owner == MMLAB_OWNER_NONE || owner >= MMLAB_NR_OWNERS) {
-		pr_warn_ratelimited("invalid allocation: order %u gfp %#x owner %d by %pS\n",
-				    order, (__force unsigned int)gfp, owner,
-				    (void *)caller);
+		if (!(gfp & __GFP_NOWARN))
+			pr_warn_ratelimited("invalid allocation: order %u gfp %#x owner %d by %pS\n",
+					    order, (__force unsigned int)gfp, owner,
+					    (void *)caller);
 		return NULL;
 	}
-	if (!pref)
+	if (!pref) {
+		/* No pool pages at or below the requested zone. */
+		mmlab_count(&mmlab_zones[highest], MMLAB_STAT_FAIL);
 		return NULL;
+	}
 	if (mmlab_should_fail(&mmlab_fail_page_alloc, PAGE_SIZE << order)) {
 		mmlab_count(pref, MMLAB_STAT_FAIL);
 		return NULL;

@@ -158,9 +158,14 @@ static struct mmlab_section *get_section(unsigned long pfn,
 	if (sec)
 		return sec;
 
-	sec = kvzalloc(sizeof(*sec), GFP_KERNEL);
+	sec = kzalloc(sizeof(*sec), GFP_KERNEL);
 	if (!sec)
 		return ERR_PTR(-ENOMEM);
+	sec->pages = kvcalloc(MMLAB_SECTION_PAGES, sizeof(*sec->pages), GFP_KERNEL);
+	if (!sec->pages) {
+		kfree(sec);
+		return ERR_PTR(-ENOMEM);
+	}
 	sec->start_pfn = idx << MMLAB_SECTION_SHIFT;
 	sec->zone = zone;
 	/* Every pageblock starts movable, as the kernel's memmap_init(). */
@@ -168,11 +173,13 @@ static struct mmlab_section *get_section(unsigned long pfn,
 	       sizeof(sec->pageblock_mt));
 	err = xa_err(xa_store(&mmlab_pool.sections, idx, sec, GFP_KERNEL));
 	if (err) {
-		kvfree(sec);
+		kvfree(sec->pages);
+		kfree(sec);
 		return ERR_PTR(err);
 	}
 	mmlab_pool.nr_sections++;
-	mmlab_pool.meta_bytes += sizeof(*sec);
+	mmlab_pool.meta_bytes += kmalloc_size_roundup(sizeof(*sec)) +
+				 MMLAB_SECTION_PAGES * sizeof(*sec->pages);
 	return sec;
 }
 
@@ -229,7 +236,8 @@ static unsigned long release_pool(void)
 			if (mp->state == MMLAB_PAGE_ALLOC)
 				reclaimed += 1UL << mp->order;
 		}
-		kvfree(sec);
+		kvfree(sec->pages);
+		kfree(sec);
 	}
 	xa_destroy(&mmlab_pool.sections);
 
