@@ -937,7 +937,8 @@ static struct mmlab_section *claim_block(struct page *page, unsigned int order,
 		bad_free(pfn, order, owner, NULL, "not a page of mmlab's pool", caller);
 		return NULL;
 	}
-	if (READ_ONCE(mp->state) != MMLAB_PAGE_ALLOC) {
+	/* Pairs with the release in __mmlab_alloc_pages(): order, owner. */
+	if (smp_load_acquire(&mp->state) != MMLAB_PAGE_ALLOC) {
 		bad_free(pfn, order, owner, mp, "not the head of an allocated block",
 			 caller);
 		return NULL;

@@ -45,7 +45,7 @@ enum mmlab_zone_stat {
 	MMLAB_STAT_FREE,		/* blocks given back to mmlab_free_pages() */
 	MMLAB_STAT_SPLIT,		/* a block split in two by expand() */
 	MMLAB_STAT_MERGE,		/* two buddies merged on free */
-	MMLAB_STAT_ZONE_FALLBACK,	/* served by a lower zone than preferred */
+	MMLAB_STAT_ZONE_FALLBACK,	/* served by a lower zone than preferred (counted there) */
 	MMLAB_STAT_MT_FALLBACK,		/* served from another migrate type */
 	MMLAB_STAT_MT_STEAL,		/* a pageblock changed migrate type */
 	MMLAB_STAT_PCP_HIT,		/* allocation served from a per-CPU list */

@@ -71,9 +71,6 @@ extern const char *const mmlab_owner_names[MMLAB_NR_OWNERS];
 
 /**
  * struct mmlab_page - mmlab's metadata for one page of the pool (32 bytes).
- *
- * With the section headers and the table of borrowed blocks the pool's
- * metadata comes to about 32.1 bytes per 4 KiB page (0.78%).
  * @lru:	link on a free list (zone->lock) or per-CPU list (pcp->lock);
  *		used by block heads only.
  * @private:	for ALLOC heads, the owner's word (e.g. the slab descriptor of
@@ -85,6 +82,10 @@ extern const char *const mmlab_owner_names[MMLAB_NR_OWNERS];
  *		requested with.
  * @owner:	enum mmlab_page_owner, for ALLOC heads.
  * @cpu:	CPU whose list holds a PCP head.
+ *
+ * Only block heads carry meaning; every other page of a block is a TAIL.
+ * With the section headers and the table of borrowed blocks the pool's
+ * metadata comes to about 32.1 bytes per 4 KiB page (0.78%).
  */
 struct mmlab_page {
 	struct list_head lru;
