@@ -72,6 +72,11 @@ module_param(host_pressure_mb, uint, 0444);
 MODULE_PARM_DESC(host_pressure_mb,
 		 "Host memory held during the run to put the host under pressure, MiB (default 64)");
 
+static uint leak_pages;
+module_param(leak_pages, uint, 0444);
+MODULE_PARM_DESC(leak_pages,
+		 "Order-0 pages left allocated on purpose after the run, to test that unloading mmlab reclaims them (default 0)");
+
 /* === Data === */
 
 enum slot_kind {
@@ -402,6 +407,12 @@ static int __init mmlab_stress_init(void)
 		err = -EUCLEAN;
 	if (!err)
 		passes++;
+	for (i = 0; !err && i < leak_pages; i++) {
+		if (!mmlab_alloc_page(GFP_KERNEL)) {
+			pr_err("could not allocate page %u of leak_pages=%u\n", i, leak_pages);
+			err = -ENOMEM;
+		}
+	}
 
 	pr_info("seed=%#lx ops=%lu allocs=%lu frees=%lu alloc_failures=%lu cross_cpu_frees=%lu drains=%lu checker_passes=%lu exhausted_pages=%lu faults_injected=%lu corruptions=%ld result=%s\n",
 		seed, ops, allocs, frees, failed, cross, drains, passes,
