@@ -11,6 +11,9 @@
 #include <linux/moduleparam.h>
 #include <linux/pgtable.h>
 
+#include <asm/processor-flags.h>
+#include <asm/special_insns.h>
+
 #include "buddy.h"
 #include "control.h"
 #include "debugfs.h"
@@ -51,6 +54,34 @@ struct dentry *mmlab_debugfs_root;
 
 /* === Load and unload === */
 
+#ifndef CONFIG_X86_64
+#error "mmlab reimplements x86_64 memory management: build it for x86_64"
+#endif
+
+/*
+ * mmlab walks and writes x86_64 page tables: refuse to load unless the CPU
+ * runs the 4- or 5-level paging the kernel was built for, with 4 KiB pages.
+ */
+static int __init check_platform(void)
+{
+	unsigned long cr4 = native_read_cr4();
+
+	if (PAGE_SIZE != SZ_4K) {
+		pr_err("unsupported paging: %lu-byte pages\n", PAGE_SIZE);
+		return -ENODEV;
+	}
+	if (!(cr4 & X86_CR4_PAE)) {
+		pr_err("unexpected paging mode: CR4.PAE is clear (cr4=%#lx)\n", cr4);
+		return -ENODEV;
+	}
+	if (!!(cr4 & X86_CR4_LA57) != pgtable_l5_enabled()) {
+		pr_err("unexpected paging mode: CR4.LA57=%d but the kernel uses %d levels\n",
+		       !!(cr4 & X86_CR4_LA57), pgtable_l5_enabled() ? 5 : 4);
+		return -ENODEV;
+	}
+	return 0;
+}
+
 static int __init check_params(void)
 {
 	if (!pool_mb || pool_mb > (1UL << 20)) {
@@ -78,7 +109,9 @@ static int __init mmlab_init(void)
 	const unsigned long pages_per_mb = SZ_1M >> PAGE_SHIFT;
 	int err;
 
-	err = check_params();
+	err = check_platform();
+	if (!err)
+		err = check_params();
 	if (!err)
 		err = mmlab_fault_inject_init();
 	if (err)
