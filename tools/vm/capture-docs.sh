@@ -43,8 +43,10 @@ make -s -C "$kdir" M="$bdir" -j2 modules >"$MMLAB_TOP/build/docs-build.log" 2>&1
 
 logf=$MMLAB_TOP/build/vm/doc-session.log
 rc=0
+# mmlab_stress.ko (leak_pages=) shows unload reclaiming another module's pages.
+[ -f "$bdir/tools/stress/mmlab_stress.ko" ] || die "no tools/stress/mmlab_stress.ko in $bdir"
 "$MMLAB_TOP/tools/vm/boot.sh" -k "$vmlinuz" -g doc-session -q -t 600 \
-	-l "$logf" "$bdir/mmlab.ko" || rc=$?
+	-l "$logf" "$bdir/mmlab.ko" "$bdir/tools/stress/mmlab_stress.ko" || rc=$?
 [ "$rc" = 0 ] || die "guest doc-session failed (status $rc); console log: $logf"
 if grep -Eq 'BUG:|WARNING:|Oops|KASAN|UBSAN|mmlab-doc: failed' "$logf"; then
 	grep -E 'BUG:|WARNING:|Oops|KASAN|UBSAN|mmlab-doc: failed' "$logf" >&2

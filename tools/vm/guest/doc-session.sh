@@ -173,6 +173,8 @@ dmesg -c >/dev/null
 begin unload
 must "echo 'alloc order=3' > control"
 must "cat handles"
+must "insmod /mmlab/mmlab_stress.ko seconds=0 leak_pages=37"
+must "rmmod mmlab_stress"
 must "rmmod mmlab"
 run "dmesg"
 run "ls /sys/kernel/debug/mmlab"
