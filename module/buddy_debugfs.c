@@ -88,6 +88,12 @@ struct block_snap {
 
 /* === Snapshots === */
 
+/* Node a zone prints: its pages' node, 0 for an empty zone (NUMA_NO_NODE). */
+static int zone_node(const struct mmlab_zone *zone)
+{
+	return zone->node == NUMA_NO_NODE ? 0 : zone->node;
+}
+
 /* Makes room for @need records; called with no lock held. */
 static int snap_reserve(struct block_snap *snap, unsigned long need)
 {
@@ -180,11 +186,15 @@ static int snap_free_lists(struct mmlab_zone *zone, struct block_snap *snap)
 static int snap_pcp_lists(struct mmlab_zone *zone, int cpu,
 			  struct block_snap *snap)
 {
-	struct mmlab_per_cpu_pages *pcp = per_cpu_ptr(zone->pcp, cpu);
+	struct mmlab_per_cpu_pages *pcp;
 	unsigned int order, mt;
 	unsigned long flags;
 	int err;
 
+	snap->nr = 0;
+	if (!zone->pcp)
+		return 0;
+	pcp = per_cpu_ptr(zone->pcp, cpu);
 	for (;;) {
 		spin_lock_irqsave(&pcp->lock, flags);
 		/* pcp->count counts pages: never fewer than blocks. */
@@ -254,7 +264,7 @@ static int buddyinfo_show(struct seq_file *m, void *v)
 
 	for_each_populated_mmlab_zone(zone) {
 		snap_nr_free(zone, nr_free);
-		seq_printf(m, "Node %d, zone %8s ", zone->node, zone->name);
+		seq_printf(m, "Node %d, zone %8s ", zone_node(zone), zone->name);
 		for (order = 0; order < MMLAB_MAX_ORDER; order++)
 			seq_printf(m, "%6lu ", nr_free[order]);
 		seq_putc(m, '\n');
@@ -348,7 +358,7 @@ static int pagetypeinfo_show(struct seq_file *m, void *v)
 		count_free_by_type(zone, free);
 		for (mt = 0; mt < MMLAB_MIGRATE_TYPES; mt++) {
 			seq_printf(m, "Node %4d, zone %8s, type %12s ",
-				   zone->node, zone->name, pagetype_names[mt]);
+				   zone_node(zone), zone->name, pagetype_names[mt]);
 			for (order = 0; order < MMLAB_MAX_ORDER; order++)
 				seq_printf(m, "%6lu ", free[mt][order]);
 			seq_putc(m, '\n');
@@ -361,7 +371,7 @@ static int pagetypeinfo_show(struct seq_file *m, void *v)
 	seq_putc(m, '\n');
 	for_each_populated_mmlab_zone(zone) {
 		count_pageblocks(zone, blocks);
-		seq_printf(m, "Node %d, zone %8s ", zone->node, zone->name);
+		seq_printf(m, "Node %d, zone %8s ", zone_node(zone), zone->name);
 		for (mt = 0; mt < MMLAB_MIGRATE_TYPES; mt++)
 			seq_printf(m, "%12lu ", blocks[mt]);
 		seq_putc(m, '\n');
@@ -381,7 +391,7 @@ static void zoneinfo_show_zone(struct seq_file *m, struct mmlab_zone *zone)
 	nr_free = zone->nr_free_pages;
 	spin_unlock_irqrestore(&zone->lock, flags);
 
-	seq_printf(m, "Node %d, zone %8s", zone->node, zone->name);
+	seq_printf(m, "Node %d, zone %8s", zone_node(zone), zone->name);
 	seq_printf(m, "\n  pages free     %lu", nr_free);
 	seq_printf(m, "\n        min      %lu", zone->watermark[MMLAB_WMARK_MIN]);
 	seq_printf(m, "\n        low      %lu", zone->watermark[MMLAB_WMARK_LOW]);
@@ -395,7 +405,7 @@ static void zoneinfo_show_zone(struct seq_file *m, struct mmlab_zone *zone)
 	seq_putc(m, ')');
 
 	/* As the kernel: if unpopulated, no other information is useful. */
-	if (!mmlab_zone_populated(zone)) {
+	if (!mmlab_zone_populated(zone) || !zone->pcp) {
 		seq_putc(m, '\n');
 		return;
 	}
@@ -569,7 +579,7 @@ static int extfrag_index_show(struct seq_file *m, void *v)
 
 	for_each_populated_mmlab_zone(zone) {
 		snap_nr_free(zone, nr_free);
-		seq_printf(m, "Node %d, zone %8s ", zone->node, zone->name);
+		seq_printf(m, "Node %d, zone %8s ", zone_node(zone), zone->name);
 		for (order = 0; order < MMLAB_MAX_ORDER; order++) {
 			fill_contig_page_info(nr_free, order, &info);
 			index = fragmentation_index(order, &info);
@@ -591,7 +601,7 @@ static int unusable_index_show(struct seq_file *m, void *v)
 
 	for_each_populated_mmlab_zone(zone) {
 		snap_nr_free(zone, nr_free);
-		seq_printf(m, "Node %d, zone %8s ", zone->node, zone->name);
+		seq_printf(m, "Node %d, zone %8s ", zone_node(zone), zone->name);
 		for (order = 0; order < MMLAB_MAX_ORDER; order++) {
 			fill_contig_page_info(nr_free, order, &info);
 			index = unusable_free_index(order, &info);
