@@ -5,7 +5,7 @@
 # Usage: tools/vm/mkinitramfs.sh -o OUT.cpio.gz [FILE...]
 #
 # The image holds busybox-static, an /init, the guest scripts of
-# tools/vm/guest/ (as /mmlab/guest/NAME.sh) and every FILE given (typically
+# tools/vm/guest/ and their data (as /mmlab/guest/NAME.sh, NAME.txt) and every FILE given (typically
 # .ko files, as /mmlab/BASENAME). /init mounts proc, sysfs, devtmpfs, debugfs
 # (/sys/kernel/debug) and tracefs, then runs the guest script named on the
 # kernel command line with mmlab.guest=NAME and powers off with `reboot -f`.
@@ -45,7 +45,7 @@ trap 'rm -rf "$tmp"' EXIT
 root=$tmp/root
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root,etc,mmlab/guest}
 cp "$busybox" "$root/bin/busybox"
-for f in "$MMLAB_TOP"/tools/vm/guest/*.sh; do
+for f in "$MMLAB_TOP"/tools/vm/guest/*.sh "$MMLAB_TOP"/tools/vm/guest/*.txt; do
 	[ -e "$f" ] || continue
 	install -m 0755 "$f" "$root/mmlab/guest/"
 done
