@@ -38,7 +38,7 @@ usage() {
 	exit "${1:-0}"
 }
 
-kernel="" guest=none initrd="" level=5 append="" logf="" timeout_s="" quiet=0
+initrd_tmp="" kernel="" guest=none initrd="" level=5 append="" logf="" timeout_s="" quiet=0
 interactive=0 mem=4G smp=2
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -73,7 +73,8 @@ fi
 # A fresh initramfs from the files given, unless one was passed.
 if [ -z "$initrd" ]; then
 	initrd=$vmdir/initramfs-$$.cpio.gz
-	trap 'rm -f "$initrd"' EXIT
+	initrd_tmp=$initrd
+	trap 'rm -f "$initrd_tmp"' EXIT
 	"$MMLAB_TOP/tools/vm/mkinitramfs.sh" -o "$initrd" "$@" 2>/dev/null ||
 		"$MMLAB_TOP/tools/vm/mkinitramfs.sh" -o "$initrd" "$@"
 elif [ $# -gt 0 ]; then
@@ -154,13 +155,21 @@ if [ "$interactive" = 1 ]; then
 	timeout --foreground -k 10 "$timeout_s" "${qemu[@]}" \
 		-chardev "stdio,id=con,mux=on,signal=off,logfile=$logf" \
 		-serial chardev:con -mon chardev=con,mode=readline || rc=$?
-elif [ "$quiet" = 1 ]; then
-	timeout -k 10 "$timeout_s" "${qemu[@]}" -monitor none \
-		-serial "file:$logf" </dev/null >/dev/null || rc=$?
 else
-	timeout -k 10 "$timeout_s" "${qemu[@]}" -monitor none \
-		-chardev "stdio,id=con,logfile=$logf" -serial chardev:con \
-		</dev/null || rc=$?
+	# In the background, so that a signal to this script reaches qemu too
+	# (timeout runs it in a process group of its own).
+	if [ "$quiet" = 1 ]; then
+		timeout -k 10 "$timeout_s" "${qemu[@]}" -monitor none \
+			-serial "file:$logf" </dev/null >/dev/null &
+	else
+		timeout -k 10 "$timeout_s" "${qemu[@]}" -monitor none \
+			-chardev "stdio,id=con,logfile=$logf" -serial chardev:con \
+			</dev/null &
+	fi
+	qpid=$!
+	trap 'kill -TERM "$qpid" 2>/dev/null; wait "$qpid"; rm -f "$initrd_tmp"; exit 130' INT TERM HUP
+	wait "$qpid" || rc=$?
+	trap - INT TERM HUP
 fi
 elapsed=$(( $(date +%s) - start ))
 
