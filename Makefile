@@ -13,6 +13,11 @@ modules:
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 
+# tools: mmlab(8), the userspace tool, as the static binary tools/mmlab/mmlab
+# (not part of `all`: a plain `make` builds the module only).
+tools:
+	$(MAKE) -C tools/mmlab
+
 run:
 	tools/vm/run.sh
 
@@ -30,4 +35,4 @@ htmldocs:
 			--no-install-recommends python3-sphinx; }
 	sphinx-build -W -b html Documentation build/htmldocs
 
-.PHONY: all modules clean run check htmldocs
+.PHONY: all modules clean run check htmldocs tools
