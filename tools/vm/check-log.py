@@ -183,6 +183,8 @@ def main():
         res = None
         mod = suite_module.get(suite)
         cands = [dmesg[mod]] if mod in dmesg else list(dmesg.values())
+        # Then the live console: complete even if the ring buffer wrapped.
+        cands.append([l for l in log if TS.match(l)])
         for lines in cands:
             doc = suite_from_dmesg(lines, suite)
             if doc:
