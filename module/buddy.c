@@ -604,6 +604,7 @@ static struct mmlab_page *__rmqueue(struct mmlab_zone *zone, unsigned int order,
 {
 	struct mmlab_page *mp;
 
+	lockdep_assert_held(&zone->lock);
 retry:
 	mp = __rmqueue_smallest(zone, order, migratetype);
 	if (unlikely(!mp)) {
@@ -739,7 +740,13 @@ static inline int gfp_to_migratetype(gfp_t gfp)
 	       MMLAB_GFP_MOVABLE_SHIFT;
 }
 
-/* The slow path's flags, as the kernel's gfp_to_alloc_flags(). */
+/*
+ * The slow path's flags, as gfp_to_alloc_flags() of 6.1.192: __GFP_HIGH
+ * gives ALLOC_MIN_RESERVE (half of min); a request without
+ * __GFP_DIRECT_RECLAIM gets ALLOC_NON_BLOCK, which takes a further quarter
+ * only together with __GFP_HIGH (GFP_ATOMIC). Older 6.1 releases gave
+ * GFP_NOWAIT that quarter as ALLOC_HARDER; the stable series dropped it.
+ */
 static unsigned int gfp_to_alloc_flags(gfp_t gfp)
 {
 	unsigned int alloc_flags = MMLAB_ALLOC_WMARK_MIN;

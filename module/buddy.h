@@ -15,7 +15,10 @@
 
 #include "pool.h"
 
-/* Orders kept on per-CPU lists: 0 .. PAGE_ALLOC_COSTLY_ORDER, as the kernel. */
+/*
+ * Orders kept on per-CPU lists: 0 .. PAGE_ALLOC_COSTLY_ORDER, as the kernel
+ * (which also keeps pageblock-order THP blocks there; mmlab does not).
+ */
 #define MMLAB_PCP_MAX_ORDER	3
 #define MMLAB_NR_PCP_LISTS	(MMLAB_MIGRATE_TYPES * (MMLAB_PCP_MAX_ORDER + 1))
 
