@@ -101,9 +101,12 @@ static int diff_blocks(const struct mm_blocks *a, const struct mm_blocks *b, cha
 
 static void show_changes(const struct snap *a, const struct snap *b)
 {
-	int z, o, c, n;
+	int z, o, c, n = 0;
 
-	printf("  buddyinfo (free blocks per order), the zones that changed:\n");
+	printf("  buddyinfo (free blocks per order), the zones that changed:");
+	for (z = 0; z < b->bi.nr && z < a->bi.nr; z++)
+		n += !!memcmp(a->bi.z[z].v, b->bi.z[z].v, sizeof(a->bi.z[z].v));
+	printf("%s\n", n ? "" : " none");
 	for (z = 0; z < b->bi.nr && z < a->bi.nr; z++) {
 		if (!memcmp(a->bi.z[z].v, b->bi.z[z].v, sizeof(a->bi.z[z].v)))
 			continue;

@@ -43,10 +43,10 @@ void term_init(struct mm_term *t)
 
 void term_restore(void)
 {
-	if (saved_valid) {
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-		saved_valid = false;
-	}
+	if (!saved_valid)
+		return;
+	tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+	saved_valid = false;
 	/* show the cursor, leave the alternate screen */
 	fputs("\033[?25h\033[?1049l", stdout);
 	fflush(stdout);

@@ -106,12 +106,28 @@ static int slab_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-static void show(const struct mm_term *t, const struct sample *s, const struct sample *prev,
-		 const struct mm_opts *o, bool paused)
+/* Rates per second of the counters, from the last two samples. */
+static double rates[NR_RATES];
+static bool have_rates;
+
+static void compute_rates(const struct sample *s, const struct sample *prev)
+{
+	double dt = s->when - prev->when;
+	size_t k;
+
+	if (dt <= 0)
+		return;
+	for (k = 0; k < NR_RATES; k++)
+		rates[k] = (s->sum[k] - prev->sum[k]) / dt;
+	have_rates = true;
+}
+
+static void show(const struct mm_term *t, const struct sample *s, const struct mm_opts *o,
+		 bool paused)
 {
 	const int zw = 22;	/* a zone's column */
-	double dt = prev ? s->when - prev->when : 0;
 	int z, ord, c, line = 0, max_lines = t->raw ? t->rows - 1 : 1 << 30;
+	bool compact = t->raw && t->rows < 40;
 	char clock[16];
 	time_t tt = time(NULL);
 	size_t k;
@@ -127,15 +143,22 @@ static void show(const struct mm_term *t, const struct sample *s, const struct s
 	printf("\n");
 	line++;
 
+	/* alloc free split merge, zone and migrate-type fallbacks as one */
 	printf("rates/s:");
 	for (k = 0; k < NR_RATES; k++) {
-		if (dt > 0)
-			printf(" %s %.1f", rate_names[k], (s->sum[k] - prev->sum[k]) / dt);
+		const char *name = k == 4 ? "fallback" : k == 6 ? "refill" : k == 7 ?
+				   "drain" : rate_names[k];
+		double r = k == 4 ? rates[4] + rates[5] : rates[k];
+
+		if (k == 5)
+			continue;
+		if (have_rates)
+			printf(" %s %.1f", name, r);
 		else
-			printf(" %s -", rate_names[k]);
+			printf(" %s -", name);
 	}
-	printf("\n\n");
-	line += 2;
+	printf("\n%s", compact ? "" : "\n");
+	line += compact ? 1 : 2;
 
 	/* Zones side by side: a header, watermarks, then one bar row per order. */
 	printf("%-6s", "");
@@ -174,11 +197,27 @@ static void show(const struct mm_term *t, const struct sample *s, const struct s
 		printf("\n");
 		line++;
 	}
-	/* Per-CPU lists: count of high, per CPU and zone. */
-	for (z = 0; z < s->zi.nr; z++) {
+	/* Per-CPU lists: all CPUs' pages against their high marks. */
+	printf("%-6s", "pcp");
+	for (z = 0; z < s->bi.nr; z++) {
+		const struct mm_zone *zi = mm_zone_find(&s->zi, s->bi.z[z].zone);
+		long count = 0, high = 0;
+
+		for (c = 0; zi && c < zi->nr_pcp; c++) {
+			count += zi->pcp[c].count;
+			high += zi->pcp[c].high;
+		}
+		printf("| ");
+		term_bar(stdout, t, high ? (double)count / high : 0, zw - 13, "35");
+		printf(" %5ld/%-5ld ", count, high);
+	}
+	printf("\n");
+	line++;
+	/* Each CPU's lists when there is room. */
+	for (z = 0; z < s->zi.nr && !compact; z++) {
 		const struct mm_zone *zi = &s->zi.z[z];
 
-		if (!zi->populated || line >= max_lines - 2)
+		if (!zi->populated || zi->nr_pcp < 2 || line >= max_lines - 2)
 			continue;
 		printf("pcp %-7s", zi->name);
 		for (c = 0; c < zi->nr_pcp && c < 8; c++) {
@@ -190,20 +229,21 @@ static void show(const struct mm_term *t, const struct sample *s, const struct s
 		printf("\n");
 		line++;
 	}
-	if (s->have_va && line < max_lines - 2) {
-		printf("\nvmalloc: %lu areas, %lu of %lu window pages busy, %lu lazy (purge at %lu),"
-		       " %lu pte tables\n", s->va.nr_busy, s->va.busy_pages, s->va.win_pages,
+	if (s->have_va && line < max_lines - 1) {
+		printf("%svmalloc: %lu areas, %lu of %lu window pages busy, %lu lazy (purge at %lu),"
+		       " %lu pte tables\n", compact ? "" : "\n", s->va.nr_busy, s->va.busy_pages, s->va.win_pages,
 		       s->va.lazy_pages, s->va.lazy_max_pages, s->va.pte_tables);
-		line += 2;
+		line += compact ? 1 : 2;
 	}
-	if (s->have_slab && line < max_lines - 3) {
+	if (s->have_slab && line < max_lines - 1) {
 		struct mm_slab *v = xcalloc(s->slab.nr, sizeof(*v));
 
 		memcpy(v, s->slab.v, s->slab.nr * sizeof(*v));
 		qsort(v, s->slab.nr, sizeof(*v), slab_cmp);
-		printf("\n%-20s %8s %8s %6s %6s %6s  (by %s)\n", "slab cache", "active", "objs",
-		       "size", "slabs", "pages", sort_names[sort_by]);
-		line += 2;
+		printf("%s%-20s %8s %8s %6s %6s %6s  (by %s)\n", compact ? "" : "\n",
+		       "slab cache", "active", "objs", "size", "slabs", "pages",
+		       sort_names[sort_by]);
+		line += compact ? 1 : 2;
 		for (k = 0; k < s->slab.nr && line < max_lines; k++, line++)
 			printf("%-20s %8lu %8lu %6lu %6lu %6lu\n", v[k].name, v[k].active_objs,
 			       v[k].num_objs, v[k].objsize, v[k].num_slabs,
@@ -280,9 +320,11 @@ int cmd_top(const struct mm_opts *o)
 			if (sample(&cur))
 				return 1;
 			term_size(&t);
-			show(&t, &cur, have_prev ? &prev : NULL, o, paused);
-			if (have_prev)
+			if (have_prev) {
+				compute_rates(&cur, &prev);
 				sample_free(&prev);
+			}
+			show(&t, &cur, o, paused);
 			prev = cur;
 			have_prev = true;
 			if (o->iterations && ++i >= o->iterations)
@@ -299,10 +341,10 @@ int cmd_top(const struct mm_opts *o)
 				goto out;
 			if (key == 's' || key == 'S') {
 				sort_by = (sort_by + 1) % NR_SORTS;
-				show(&t, &prev, NULL, o, paused);
+				show(&t, &prev, o, paused);
 			} else if (key == 'p' || key == 'P' || key == ' ') {
 				paused = !paused;
-				show(&t, &prev, NULL, o, paused);
+				show(&t, &prev, o, paused);
 			}
 			if (now() >= until)
 				break;

@@ -991,7 +991,8 @@ static void test_cli(void)
 	CHECK(strstr(out, "rates/s: alloc - free -") != NULL);	/* first sample */
 	CHECK(strstr(out, "rates/s: alloc 0.0 free 0.0") != NULL);	/* the second */
 	CHECK(strstr(out, "free  | 510/512") != NULL);
-	CHECK(strstr(out, "pcp Normal ") != NULL && strstr(out, "14/331") != NULL);
+	CHECK(strstr(out, "\npcp   | ") != NULL && strstr(out, "   14/331") != NULL);
+	CHECK(strstr(out, "rates/s: alloc 0.0 free 0.0 split 0.0 merge 0.0 fallback 0.0") != NULL);
 	free(out);
 	out = run(&st, "%s --dir %s/alloc --json top -n 2 -d 0.1 | head -c 100000", binary,
 		  fixtures);
