@@ -234,6 +234,40 @@ cut -d' ' -f1,2,4,5 "$D/free_lists" | sort >"$T/free.now"
 check "free lists restored (zone order start end)" cmp -s "$T/free.load" "$T/free.now"
 check "buddyinfo restored" cmp -s "$T/buddyinfo.load" "$D/buddyinfo"
 
+# --- readers while two writers allocate and free: every read succeeds
+(
+	k=0
+	while [ $k -lt 40 ]; do
+		echo "alloc order=$((k % 4))" >"$C"
+		[ $((k % 8)) = 7 ] && echo 'free all' >"$C"
+		k=$((k + 1))
+	done
+) 2>/dev/null &
+w1=$!
+(
+	k=0
+	while [ $k -lt 40 ]; do
+		echo 'alloc order=0 type=movable' >"$C"
+		[ $((k % 5)) = 4 ] && echo 'drain' >"$C"
+		k=$((k + 1))
+	done
+) 2>/dev/null &
+w2=$!
+reads_ok=1
+k=0
+while [ $k -lt 10 ]; do
+	for f in handles pool buddyinfo pagetypeinfo zoneinfo free_lists pcp_lists extfrag_index unusable_index; do
+		cat "$D/$f" >/dev/null || reads_ok=0
+	done
+	k=$((k + 1))
+done
+wait "$w1" "$w2"
+check "reads during concurrent commands" [ "$reads_ok" = 1 ]
+write 'free all'
+write 'drain'
+cut -d' ' -f1,2,4,5 "$D/free_lists" | sort >"$T/free.now"
+check "free lists restored after concurrent commands" cmp -s "$T/free.load" "$T/free.now"
+
 # --- unload with live handles: control frees them, nothing to reclaim
 write 'alloc order=4'
 write 'alloc order=0 zone=DMA32'
