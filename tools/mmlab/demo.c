@@ -25,6 +25,9 @@ struct snap {
 };
 
 static bool step_mode;
+/* With --json: the writer, and whether a step's object is open. */
+static struct mm_json *dj;
+static bool step_open;
 
 static int snap_take(struct snap *s)
 {
@@ -99,9 +102,76 @@ static int diff_blocks(const struct mm_blocks *a, const struct mm_blocks *b, cha
 	return n;
 }
 
+/* Blocks of @a missing from @b, as a JSON array. */
+static void json_missing(const struct mm_blocks *a, const struct mm_blocks *b, const char *key)
+{
+	struct mm_blocks m = { .v = xcalloc(a->nr + 1, sizeof(*a->v)), .nr = 0 };
+	size_t i;
+
+	for (i = 0; i < a->nr; i++)
+		if (!has_block(b, &a->v[i]))
+			m.v[m.nr++] = a->v[i];
+	json_blocks(dj, key, &m);
+	free(m.v);
+}
+
+static void json_changes(const struct snap *a, const struct snap *b)
+{
+	int z, c, o;
+
+	json_obj(dj, "changes");
+	json_arr(dj, "buddyinfo");
+	for (z = 0; z < b->bi.nr && z < a->bi.nr; z++) {
+		if (!memcmp(a->bi.z[z].v, b->bi.z[z].v, sizeof(a->bi.z[z].v)))
+			continue;
+		json_obj(dj, NULL);
+		json_str(dj, "zone", b->bi.z[z].zone);
+		json_arr(dj, "before");
+		for (o = 0; o < a->bi.nr_orders; o++)
+			json_int(dj, NULL, a->bi.z[z].v[o]);
+		json_arr_end(dj);
+		json_arr(dj, "after");
+		for (o = 0; o < b->bi.nr_orders; o++)
+			json_int(dj, NULL, b->bi.z[z].v[o]);
+		json_arr_end(dj);
+		json_obj_end(dj);
+	}
+	json_arr_end(dj);
+	json_missing(&a->fl, &b->fl, "free_lists_removed");
+	json_missing(&b->fl, &a->fl, "free_lists_added");
+	json_missing(&a->pcp, &b->pcp, "pcp_lists_removed");
+	json_missing(&b->pcp, &a->pcp, "pcp_lists_added");
+	json_obj(dj, "counters");
+	for (z = 0; z < b->zi.nr; z++) {
+		const struct mm_zone *za = mm_zone_find(&a->zi, b->zi.z[z].name);
+		const struct mm_zone *zb = &b->zi.z[z];
+		bool any = false;
+
+		for (c = 0; za && c < zb->nr_stats; c++) {
+			long dv = (long)zb->stats[c] - mm_zone_stat(za, zb->stat_names[c]);
+
+			if (!dv)
+				continue;
+			if (!any)
+				json_obj(dj, zb->name);
+			any = true;
+			json_int(dj, zb->stat_names[c], dv);
+		}
+		if (any)
+			json_obj_end(dj);
+	}
+	json_obj_end(dj);
+	json_obj_end(dj);
+}
+
 static void show_changes(const struct snap *a, const struct snap *b)
 {
 	int z, o, c, n = 0;
+
+	if (dj) {
+		json_changes(a, b);
+		return;
+	}
 
 	printf("  buddyinfo (free blocks per order), the zones that changed:");
 	for (z = 0; z < b->bi.nr && z < a->bi.nr; z++)
@@ -164,6 +234,8 @@ static void say(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (dj)
+		return;
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
@@ -181,10 +253,43 @@ static void pause_step(void)
 		step_mode = false;
 }
 
-static int run(const char *cmd)
+/* A new step: the command as a shell line, or a JSON object. */
+static void step(const char *cmd)
 {
 	say("\n# echo \"%s\" > %s/control\n", cmd, mm_dir);
-	return mm_control(cmd);
+	if (!dj)
+		return;
+	if (step_open)
+		json_obj_end(dj);
+	json_obj(dj, NULL);
+	json_str(dj, "command", cmd);
+	step_open = true;
+}
+
+static void steps_end(void)
+{
+	if (dj && step_open)
+		json_obj_end(dj);
+	step_open = false;
+}
+
+static int run(const char *cmd)
+{
+	int err;
+
+	step(cmd);
+	err = mm_control(cmd);
+	if (dj && err)
+		json_int(dj, "error", err);
+	return err;
+}
+
+static void json_handle(const struct mm_handle *h)
+{
+	struct mm_handles one = { .v = (struct mm_handle *)h, .nr = 1 };
+
+	if (dj)
+		json_handles(dj, "handle", &one);
 }
 
 /* The handle a command just added: the last row, if it is new. */
@@ -236,6 +341,7 @@ static int demo_buddy(void)
 		goto out_b;
 	}
 	id = h->id;
+	json_handle(h);
 	say("  handle %lu: pfn %#lx, order %d, zone %s, type %s\n", h->id, h->pfn, h->order,
 	    h->zone, h->type);
 	show_changes(&a, &b);
@@ -288,6 +394,11 @@ static void show_file(const char *file, const char *title)
 {
 	char *t = mm_read(file);
 
+	if (dj) {
+		json_str(dj, file, t ? t : "");
+		free(t);
+		return;
+	}
 	say("  %s (%s):\n", title, file);
 	if (!t) {
 		say("    (cannot read)\n");
@@ -348,11 +459,19 @@ static int demo_slab(void)
 		snap_free(&b);
 		if (k == 0 || k == (int)per_slab - 1 || k == (int)per_slab) {
 			say("\n# (%d x) echo \"%s\" > control\n", k + 1, cmd);
+			if (dj) {
+				step(cmd);
+				json_int(dj, "times", k + 1);
+			}
 			show_file(file, "the cache's slabs");
 			pause_step();
 		}
 	}
 	say("\nFreeing the objects:\n");
+	if (dj) {
+		step("free id=N (each object)");
+		json_int(dj, "objects", n);
+	}
 	for (k = 0; k < n; k++) {
 		snprintf(cmd, sizeof(cmd), "free id=%lu", ids[k]);
 		if (mm_write("control", cmd))
@@ -395,6 +514,7 @@ static int demo_vmalloc(void)
 		goto out_b;
 	}
 	id = h->id;
+	json_handle(h);
 	p = strstr(h->detail, "addr=");
 	if (p)
 		sscanf(p + 5, "%31[0-9a-fA-Fx]", addr);
@@ -404,12 +524,25 @@ static int demo_vmalloc(void)
 	pause_step();
 	if (addr[0] && mm_exists("walk")) {
 		say("\nWalking its first page through the page tables:\n# mmlab walk %s\n", addr);
-		cmd_walk(&wo, addr);
+		if (dj) {
+			struct mm_walk w;
+			char wcmd[48], *t;
+
+			snprintf(wcmd, sizeof(wcmd), "%s\n", addr);
+			t = mm_write("walk", wcmd) ? NULL : mm_read("walk");
+			if (t && !mm_parse_walk(t, &w))
+				json_walk(dj, "walk", &w);
+			free(t);
+		} else {
+			cmd_walk(&wo, addr);
+		}
 		pause_step();
 	}
 	snprintf(cmd, sizeof(cmd), "vfree id=%lu", id);
-	if (run(cmd))
-		snprintf(cmd, sizeof(cmd), "free id=%lu", id), run(cmd);
+	if (run(cmd)) {
+		snprintf(cmd, sizeof(cmd), "free id=%lu", id);
+		run(cmd);
+	}
 	show_file("vmallocinfo", "the area waits for a lazy purge");
 	rc = 0;
 out_b:
@@ -419,16 +552,32 @@ out_a:
 	return rc;
 }
 
+/* Runs one scenario, in JSON as {"scenario": NAME, "steps": [...]}. */
+static int scenario(const char *name, int (*fn)(void))
+{
+	int rc;
+
+	if (dj) {
+		json_obj(dj, NULL);
+		json_str(dj, "scenario", name);
+		json_arr(dj, "steps");
+	}
+	rc = fn();
+	steps_end();
+	if (dj) {
+		json_arr_end(dj);
+		json_bool(dj, "ok", rc == 0);
+		json_obj_end(dj);
+	}
+	return rc;
+}
+
 int cmd_demo(const struct mm_opts *o)
 {
 	const char *s = o->scenario;
+	struct mm_json j;
 	int rc = 0;
 
-	if (o->json) {
-		fprintf(stderr, "mmlab: demo is a guided text session; --json is for the other"
-			" commands\n");
-		return 2;
-	}
 	if (strcmp(s, "all") && strcmp(s, "buddy") && strcmp(s, "slab") && strcmp(s, "vmalloc")) {
 		fprintf(stderr, "mmlab: demo: unknown scenario '%s' (buddy, slab, vmalloc, all)\n",
 			s);
@@ -440,12 +589,24 @@ int cmd_demo(const struct mm_opts *o)
 		fprintf(stderr, "mmlab: demo writes to control: it runs on the live module only\n");
 		return 1;
 	}
-	step_mode = o->step && isatty(STDIN_FILENO);
+	step_mode = o->step && isatty(STDIN_FILENO) && !o->json;
+	if (o->json) {
+		dj = &j;
+		json_init(dj, stdout);
+		json_obj(dj, NULL);
+		json_arr(dj, "scenarios");
+	}
 	if (!strcmp(s, "all") || !strcmp(s, "buddy"))
-		rc |= demo_buddy();
-	if (!strcmp(s, "all") || !strcmp(s, "slab"))
-		rc |= demo_slab();
-	if (!strcmp(s, "all") || !strcmp(s, "vmalloc"))
-		rc |= demo_vmalloc();
+		rc |= scenario("buddy", demo_buddy);
+	if ((!strcmp(s, "all") || !strcmp(s, "slab")) && (mm_exists("slabinfo") || !dj))
+		rc |= scenario("slab", demo_slab);
+	if ((!strcmp(s, "all") || !strcmp(s, "vmalloc")) && (mm_exists("vmallocinfo") || !dj))
+		rc |= scenario("vmalloc", demo_vmalloc);
+	if (dj) {
+		json_arr_end(dj);
+		json_obj_end(dj);
+		json_end(dj);
+		dj = NULL;
+	}
 	return rc;
 }

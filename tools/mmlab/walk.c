@@ -72,7 +72,15 @@ static void draw(const struct mm_walk *w)
 	printf("  | %-8s", (w->addr >> 63) ? "1...1" : "0...0");
 	for (i = 0; i < w->levels; i++)
 		printf("| %-7u", idx[i]);
-	printf("| 0x%03llx   |\n\n", off);
+	printf("| 0x%03llx   |\n", off);
+	if (w->mapped && w->nr && size_of(w->page_size) > 4096) {
+		unsigned long long ps = size_of(w->page_size);
+
+		printf("  a %s page: the walk ends at the %s, the fields after it are all offset:"
+		       " bits %d..0 = 0x%llx\n", w->page_size, w->e[w->nr - 1].level,
+		       ps == 1ULL << 21 ? 20 : 29, w->addr & (ps - 1));
+	}
+	printf("\n");
 
 	printf("  %s 0x%llx\n", w->pid ? "mm->pgd" : "CR3", w->root);
 	for (i = 0; i < w->nr; i++) {

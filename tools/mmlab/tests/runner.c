@@ -963,6 +963,8 @@ static void test_cli(void)
 	CHECK(strstr(out, "| 273    | 4      | 1      | 52     | 0x567") != NULL);
 	CHECK(strstr(out, "pmd[  1] = 0x80000001002001e3 => 2M page at 0x100200000") != NULL);
 	CHECK(strstr(out, "page size 2M: the low 21 bits (0x34567)") != NULL);
+	CHECK(strstr(out, "a 2M page: the walk ends at the pmd, the fields after it are all"
+		      " offset: bits 20..0 = 0x34567") != NULL);
 	CHECK(!strstr(out, "[!]"));
 	free(out);
 	out = run(&st, "%s --dir %s/handwritten --json walk 0x1 2>&1", binary, fixtures);

@@ -126,9 +126,17 @@ expect "mmlab demo buddy: exit 0" [ $? = 0 ]
 expect "mmlab demo buddy: a split" has /tmp/demo "was split"
 expect "mmlab demo buddy: merged back" has /tmp/demo "back to where it started"
 cat /tmp/demo
-[ -e "$D/slabinfo" ] && { mmlab demo slab >/tmp/demo 2>&1; expect "mmlab demo slab" [ $? = 0 ]; }
-[ -e "$D/vmallocinfo" ] && \
-	{ mmlab demo vmalloc >/tmp/demo 2>&1; expect "mmlab demo vmalloc" [ $? = 0 ]; }
+mmlab --json demo buddy >/tmp/demo.json 2>&1
+expect "mmlab --json demo buddy: exit 0" [ $? = 0 ]
+expect "mmlab --json demo buddy: steps" has /tmp/demo.json '"free_lists_added": ['
+expect "mmlab --json demo buddy: ok" has /tmp/demo.json '"ok": true'
+for s in slab vmalloc; do
+	case $s in slab) f=slabinfo ;; vmalloc) f=vmallocinfo ;; esac
+	[ -e "$D/$f" ] || continue
+	mmlab demo $s >/tmp/demo 2>&1
+	expect "mmlab demo $s: exit 0" [ $? = 0 ]
+	cat /tmp/demo
+done
 expect "demo leaves no handle" [ "$(wc -l <"$D/handles")" = 1 ]
 
 # --- slab, vmalloc, walk: when this mmlab.ko has them ----------------------
