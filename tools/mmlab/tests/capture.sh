@@ -9,7 +9,9 @@
 # which prints every file of /sys/kernel/debug/mmlab between
 # "mmlab-capture: begin STATE/FILE" and "mmlab-capture: end STATE/FILE" in
 # three states (load, alloc, freed); each file is written to
-# OUTDIR/STATE/FILE (default tools/mmlab/tests/fixtures).
+# OUTDIR/STATE/FILE (default tools/mmlab/tests/fixtures). With --log, the
+# files a guest script printed between "mmlab-capture:" or "mmlab-tool:"
+# begin and end markers are cut out of any console log (FILE.b64 decoded).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 if [ "${1:-}" = --log ]; then
@@ -23,9 +25,13 @@ else
 	"$top/tools/vm/boot.sh" -k "$kernel" -g mmlab-capture -q -t 300 -l "$log" "$ko"
 fi
 tr -d '\r' <"$log" | awk -v out="$out" '
-	/^mmlab-capture: begin / { f = out "/" $3; d = f; sub(/\/[^\/]*$/, "", d);
+	/^mmlab-(capture|tool): begin / { f = out "/" $3; d = f; sub(/\/[^\/]*$/, "", d);
 		system("mkdir -p " d); printf "" > f; next }
-	/^mmlab-capture: end / { close(f); f = ""; next }
+	/^mmlab-(capture|tool): end / { close(f); f = ""; next }
 	f != "" { print >> f }
 '
+# Binary files (the PNG of mmlab-tool) come base64-encoded.
+find "$out" -name '*.b64' | while read -r f; do
+	base64 -d "$f" >"${f%.b64}" && rm -f "$f"
+done
 echo "fixtures in $out"

@@ -5,8 +5,9 @@
 # Runs inside the VM (busybox sh). Needs /mmlab/mmlab.ko and /mmlab/mmlab
 # (tools/mmlab/mmlab, a static binary) in the initramfs, e.g.
 #   tools/vm/boot.sh -k BZIMAGE -g mmlab-tool mmlab.ko tools/mmlab/mmlab
-# Prints "mmlab-tool: ok|FAIL WHAT" per check, the map as SVG between
-# "mmlab-tool: begin map.svg" and "mmlab-tool: end map.svg", and ends with
+# Prints "mmlab-tool: ok|FAIL WHAT" per check, the map as SVG and as base64 PNG
+# between "mmlab-tool: begin map.svg|map.png.b64" and "mmlab-tool: end ..."
+# (tools/mmlab/tests/capture.sh --log LOG DIR extracts them), and ends with
 # "mmlab-tool: N passed, N failed"; exits 1 if a check failed.
 
 D=/sys/kernel/debug/mmlab
@@ -59,6 +60,13 @@ rc=$?
 expect "module not loaded: exit 1" [ "$rc" = 1 ]
 expect "module not loaded: message" has /tmp/out "the mmlab module is not loaded"
 
+# Not root: busybox su to a user of our own.
+grep -q '^nobody:' /etc/passwd 2>/dev/null || echo 'nobody:x:65534:65534::/:/bin/sh' >>/etc/passwd
+su -s /bin/sh nobody -c 'mmlab buddy' >/tmp/out 2>&1
+rc=$?
+expect "not root: exit 1" [ "$rc" = 1 ]
+expect "not root: message" has /tmp/out "must be root"
+
 if ! insmod /mmlab/mmlab.ko; then
 	bad "insmod mmlab.ko"
 	echo "mmlab-tool: $pass passed, $fail failed"
@@ -105,6 +113,9 @@ expect "mmlab map --png: written" [ -s /tmp/map.png ]
 echo "mmlab-tool: begin map.svg"
 cat /tmp/map.svg
 echo "mmlab-tool: end map.svg"
+echo "mmlab-tool: begin map.png.b64"
+base64 /tmp/map.png
+echo "mmlab-tool: end map.png.b64"
 echo "free all" >"$D/control"
 
 # --- top: plain output off a terminal, rates from the counters -------------
