@@ -467,6 +467,9 @@ static int demo_slab(void)
 			pause_step();
 		}
 	}
+	say("  (map: A allocated to us, c waiting in this CPU's array cache, . free. The\n"
+	    "  hot path hands out objects that the array cache took from the slabs in a\n"
+	    "  batch, so a slab is full as soon as a batch empties it.)\n");
 	say("\nFreeing the objects:\n");
 	if (dj) {
 		step("free id=N (each object)");
@@ -478,6 +481,12 @@ static int demo_slab(void)
 			say("# echo \"%s\" > control: failed\n", cmd);
 	}
 	show_file(file, "the cache's slabs");
+	say("  => freed objects go back to the array cache first: the slabs still look\n"
+	    "     full. shrink drains the array caches (the slabs become partial, then\n"
+	    "     free) and gives the free slabs back to the buddy allocator.\n");
+	pause_step();
+	if (!run("shrink"))
+		show_file(file, "the cache's slabs after shrink");
 	rc = 0;
 out:
 	snprintf(cmd, sizeof(cmd), "cache_destroy name=%s", name);
