@@ -28,19 +28,19 @@ static const char *const state_names[MM_S_NR] = {
 	[MM_S_ALLOC]	= "allocated",
 };
 
-/* Free blocks by order: light (small, fragmented) to dark (large). */
+/* Free blocks by order, viridis from yellow (small, fragmented) to violet (large). */
 static const unsigned char free_rgb[MM_MAX_ORDER][3] = {
-	{ 230, 245, 150 }, { 200, 235, 130 }, { 170, 225, 115 }, { 140, 212, 105 },
-	{ 110, 198, 100 }, {  80, 182, 100 }, {  55, 164, 105 }, {  38, 145, 112 },
-	{  28, 125, 118 }, {  20, 104, 120 }, {  14,  82, 116 },
+	{ 253, 231,  37 }, { 194, 223,  35 }, { 134, 213,  73 }, {  82, 197, 105 },
+	{  42, 176, 127 }, {  30, 155, 138 }, {  37, 133, 142 }, {  45, 112, 142 },
+	{  56,  88, 140 }, {  67,  62, 133 }, {  72,  33, 115 },
 };
 
 static const unsigned char state_rgb[MM_S_NR][3] = {
 	[MM_S_HOLE]	= { 255, 255, 255 },
-	[MM_S_FREE]	= {  14,  82, 116 },
+	[MM_S_FREE]	= {  72,  33, 115 },
 	[MM_S_PCP]	= { 255, 160,   0 },
 	[MM_S_PAGES]	= { 215,  48,  39 },
-	[MM_S_SLAB]	= { 140,  80, 200 },
+	[MM_S_SLAB]	= { 230,  80, 190 },
 	[MM_S_VMALLOC]	= {  40, 110, 225 },
 	[MM_S_PGTABLE]	= { 140,  90,  40 },
 	[MM_S_ALLOC]	= { 150, 150, 150 },
@@ -59,7 +59,8 @@ void map_rgb(const struct mm_cell *c, unsigned char rgb[3])
 		src = free_rgb[(int)c->order];
 	memcpy(rgb, src, 3);
 	if (c->state == MM_S_SLAB && c->owner > 0) {	/* a shade per cache */
-		rgb[0] = (unsigned char)(100 + (c->owner * 47) % 120);
+		rgb[0] = (unsigned char)(255 - (c->owner * 47) % 90);
+		rgb[1] = (unsigned char)(60 + (c->owner * 37) % 90);
 		rgb[2] = (unsigned char)(150 + (c->owner * 29) % 100);
 	}
 }
@@ -605,8 +606,11 @@ static void draw(struct canvas *cv, const struct mm_map *m, const struct layout 
 		w = MARGIN * 2 + LEGEND_COLS * LEGEND_W;
 	if (cv->w)
 		rect(cv, 0, 0, cv->w, cv->h, white);
-	snprintf(buf, sizeof(buf), "mmlab pool: %lu pages, a cell per %lu page%s", m->nr_pages,
-		 l->ppc, l->ppc > 1 ? "s" : "");
+	if (l->ppc > 1)
+		snprintf(buf, sizeof(buf), "mmlab pool: %lu pages, a cell per %lu pages",
+			 m->nr_pages, l->ppc);
+	else
+		snprintf(buf, sizeof(buf), "mmlab pool: %lu pages, a cell per page", m->nr_pages);
 	if (cv->w)
 		text(cv, MARGIN, y, buf);
 	y += HEAD_H;
