@@ -1002,6 +1002,23 @@ static void test_cli(void)
 	CHECK(strstr(out, "\"rates\": {") != NULL);
 	free(out);
 
+	current = "mmlab top (on a terminal, keys)";
+	out = run(&st, "command -v script >/dev/null || exit 99; (sleep 1; printf s; sleep 0.5; "
+		  "printf p; sleep 0.5; printf q) | timeout 20 script -qec 'stty rows 30 cols 100;"
+		  " %s --dir %s/slab/alloc top -d 0.2' /dev/null", binary, fixtures);
+	if (st != 99) {
+		CHECK_EQ(st, 0);	/* q quits */
+		CHECK(strstr(out, "\033[?1049h") != NULL);	/* the alternate screen */
+		CHECK(strstr(out, "keys: s sort (pages)") != NULL);
+		CHECK(strstr(out, "keys: s sort (active objects)") != NULL);	/* s */
+		CHECK(strstr(out, "[PAUSED]") != NULL);				/* p */
+		CHECK(strstr(out, "capture ") != NULL);	/* the slab caches fit */
+		CHECK(strstr(out, "\033[?1049l") != NULL);	/* restored */
+	} else {
+		skipped++;
+	}
+	free(out);
+
 	current = "errors";
 	out = run(&st, "%s --dir /nonexistent buddy 2>&1", binary);
 	CHECK_EQ(st, 1);
