@@ -693,13 +693,31 @@ static void test_walk_handwritten(void)
 /* Real walks captured from the vmalloc branch's mmlab.ko. */
 static void test_walk_captured(void)
 {
-	const char *names[] = { "vmalloc", "text", "user" };
+	const char *names[] = { "vmalloc", "text", "user", "direct4", "direct5" };
 	unsigned int idx[MM_WALK_LEVELS];
 	unsigned long long off;
 	char rel[128];
 	int i, k;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 2; i++) {
+		struct mm_walk w;
+		char *t;
+
+		current = "walk (captured, not mapped)";
+		snprintf(rel, sizeof(rel), "vmalloc/alloc/walk.%s", i ? "noncanonical" : "unmapped");
+		t = fixture(rel);
+		if (!t) {
+			skipped++;
+			continue;
+		}
+		CHECK_EQ(mm_parse_walk(t, &w), 0);
+		CHECK(!w.mapped);
+		CHECK_EQ(w.nr, 0);
+		CHECK(!strcmp(w.result, "no vma"));
+		CHECK(w.pid > 0);
+		free(t);
+	}
+	for (i = 0; i < 5; i++) {
 		struct mm_walk w;
 		char *t;
 
@@ -720,6 +738,14 @@ static void test_walk_captured(void)
 			CHECK_EQ(w.e[k].index, idx[k]);
 		CHECK_EQ(w.phys >> 12, w.pfn);
 		CHECK_EQ(w.phys & 0xfff, w.addr & 0xfff);
+		/* The leaf's next is the page: phys is it plus the offset. */
+		if (w.nr) {
+			unsigned long long ps = !strcmp(w.page_size, "2M") ? 1ULL << 21 :
+						!strcmp(w.page_size, "1G") ? 1ULL << 30 : 4096;
+
+			CHECK_EQ(w.e[w.nr - 1].next + (w.addr & (ps - 1)), w.phys);
+			CHECK_EQ(w.nr, w.levels - (ps == 4096 ? 0 : ps == 1ULL << 21 ? 1 : 2));
+		}
 		free(t);
 	}
 }
