@@ -25,6 +25,7 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
+#include <linux/vmalloc.h>
 #include <linux/xarray.h>
 #include <trace/events/printk.h>
 
@@ -34,6 +35,22 @@
 
 /* Seed of the random-order cases: fixed, and printed, so a failure replays. */
 #define TEST_SEED	0x6d6d6c6162ULL
+
+/*
+ * Skip a case, saying why in its log too: KUnit does not print the reason
+ * of a parameterised case's skip. Does not return.
+ */
+static __printf(2, 3) void skip_case(struct kunit *test, const char *fmt, ...)
+{
+	char why[128];
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(why, sizeof(why), fmt, args);
+	va_end(args);
+	kunit_info(test, "skipped: %s\n", why);
+	kunit_skip(test, "%s", why);
+}
 
 /* === Kernel rules, restated for mmlab's zones === */
 
@@ -181,7 +198,7 @@ struct pick {
  * The zone the kernel's __alloc_pages() would serve @gfp/@order from, given
  * the pool's current free pages: the fast path tries each zone of the
  * zonelist at its low watermark, first with ALLOC_NOFRAGMENT when the
- * preferred zone is Normal and DMA32 is populated (alloc_flags_nofragment()),
+ * preferred zone is Normal (alloc_flags_nofragment()),
  * then without; the slow path at the min watermark adjusted for the caller's
  * flags; mmlab has no reclaim, so then NULL. The caller keeps the CPU
  * (migrate_disable()) for orders the per-CPU lists keep.
@@ -198,8 +215,9 @@ static struct pick kernel_pick(gfp_t gfp, unsigned int order)
 	for (i = 0; i < n && pref < 0; i++)
 		if (mmlab_zone_populated(&mmlab_zones[zorder[i]]))
 			pref = zorder[i];
+	/* On one node the kernel does not even look whether DMA32 is populated. */
 	nofrag = pref == MMLAB_ZONE_NORMAL &&
-		 mmlab_zone_populated(&mmlab_zones[MMLAB_ZONE_DMA32]);
+		 (nr_online_nodes == 1 || mmlab_zone_populated(&mmlab_zones[MMLAB_ZONE_DMA32]));
 	for (round = nofrag ? 0 : 1; round < 3; round++) {
 		for (i = 0; i < n; i++) {
 			struct mmlab_zone *zone = &mmlab_zones[zorder[i]];
@@ -266,12 +284,40 @@ static void held_add(struct held *h, struct page *page, unsigned int order)
 	h->order[h->nr++] = order;
 }
 
-/* Free the most recent blocks until @keep remain. */
+/* Free the most recent blocks until @keep remain (NULL: freed already). */
 static void held_free_to(struct held *h, unsigned long keep)
 {
 	while (h->nr > keep) {
 		h->nr--;
-		mmlab_free_pages(h->page[h->nr], h->order[h->nr]);
+		if (h->page[h->nr])
+			mmlab_free_pages(h->page[h->nr], h->order[h->nr]);
+	}
+}
+
+/*
+ * Free the upper half of every pair of held buddies of @order: the freed
+ * halves cannot merge, so they stay free blocks of @order.
+ */
+static void held_free_upper_halves(struct held *h, unsigned int order)
+{
+	unsigned long i, j;
+
+	for (i = 0; i < h->nr; i++) {
+		unsigned long pfn;
+
+		if (!h->page[i] || h->order[i] != order)
+			continue;
+		pfn = page_to_pfn(h->page[i]);
+		if (!(pfn & (1UL << order)))
+			continue;
+		for (j = 0; j < h->nr; j++) {
+			if (h->page[j] && h->order[j] == order &&
+			    page_to_pfn(h->page[j]) == (pfn ^ (1UL << order))) {
+				mmlab_free_pages(h->page[i], order);
+				h->page[i] = NULL;
+				break;
+			}
+		}
 	}
 }
 
@@ -697,7 +743,10 @@ static void test_random_blocks(struct kunit *test)
 	prandom_seed_state(&rnd, TEST_SEED);
 	migrate_disable();
 	for (i = 0; i < 2000 && used < budget; i++) {
-		unsigned int order = prandom_u32_state(&rnd) % MMLAB_MAX_ORDER;
+		u32 r = prandom_u32_state(&rnd);
+		/* One in four of any order, the rest of the per-CPU orders. */
+		unsigned int order = r % 4 ? r % (MMLAB_PCP_MAX_ORDER + 1) :
+				     (r >> 8) % MMLAB_MAX_ORDER;
 		gfp_t gfp = gfps[prandom_u32_state(&rnd) % ARRAY_SIZE(gfps)];
 		int zone = kernel_pick_zone(gfp, order);
 		struct page *page;
@@ -720,7 +769,9 @@ static void test_random_blocks(struct kunit *test)
 	}
 	migrate_enable();
 	KUNIT_EXPECT_EQ(test, wrong_zone, 0UL);
-	KUNIT_EXPECT_GT(test, h->nr, 100UL);
+	/* Enough blocks to mean something: most of the budget used. */
+	KUNIT_EXPECT_GE(test, used, budget / 2);
+	KUNIT_EXPECT_GE(test, h->nr, 32UL);
 
 	/* No two blocks overlap: mark each block's pages in one bitmap. */
 	for (i = 0; i < h->nr; i++) {
@@ -841,13 +892,13 @@ static void test_split_merge_counts(struct kunit *test)
 
 	zone = kernel_pick_zone(gfp, order);
 	if (zone < 0)
-		kunit_skip(test, "no zone can serve order %u", order);
+		skip_case(test, "no zone can serve order %u", order);
 	for (k = order; k < MMLAB_MAX_ORDER; k++)
 		if (w->heads[zone][k][MMLAB_MIGRATE_MOVABLE])
 			break;
 	if (k == MMLAB_MAX_ORDER)
-		kunit_skip(test, "no movable block of order >= %u in %s", order,
-			   mmlab_zone_names[zone]);
+		skip_case(test, "no movable block of order >= %u in %s", order,
+			  mmlab_zone_names[zone]);
 
 	splits = k - order;
 	s0 = kunit_kzalloc(test, 3 * sizeof(*s0), GFP_KERNEL);
@@ -1116,6 +1167,40 @@ static void test_double_free(struct kunit *test)
 	walk_release(w1);
 }
 
+/*
+ * mmlab_get_free_pages() gives the direct-map address of an aligned block
+ * and mmlab_free_pages_addr() takes it back; 0 is ignored as by
+ * free_pages(), an address outside the direct map is refused and reported.
+ */
+static void test_free_pages_addr(struct kunit *test)
+{
+	unsigned long addr, bad0, free0;
+	char line[256];
+	void *vaddr;
+
+	addr = mmlab_get_free_pages(GFP_KERNEL, 3);
+	KUNIT_ASSERT_NE(test, addr, 0UL);
+	KUNIT_EXPECT_TRUE(test, IS_ALIGNED(addr, PAGE_SIZE << 3));
+	expect_block_ok(test, virt_to_page((void *)addr), 3);
+	free0 = mmlab_zone_stat_all(MMLAB_STAT_FREE);
+	mmlab_free_pages_addr(addr, 3);
+	KUNIT_EXPECT_EQ(test, mmlab_zone_stat_all(MMLAB_STAT_FREE) - free0, 1UL);
+	KUNIT_EXPECT_NE(test, pfn_to_mpage(page_to_pfn(virt_to_page((void *)addr)))->state,
+			MMLAB_PAGE_ALLOC);
+
+	vaddr = vmalloc(PAGE_SIZE);
+	KUNIT_ASSERT_NOT_NULL(test, vaddr);
+	take_reports(line, sizeof(line));
+	bad0 = mmlab_bad_free_count();
+	mmlab_free_pages_addr(0, 0);
+	KUNIT_EXPECT_EQ(test, mmlab_bad_free_count(), bad0);
+	mmlab_free_pages_addr((unsigned long)vaddr, 0);
+	vfree(vaddr);
+	KUNIT_EXPECT_EQ(test, mmlab_bad_free_count() - bad0, 1UL);
+	KUNIT_EXPECT_EQ(test, take_reports(line, sizeof(line)), 1);
+	KUNIT_EXPECT_EQ(test, mmlab_zone_stat_all(MMLAB_STAT_FREE) - free0, 1UL);
+}
+
 static struct kunit_case buddy_cases[] = {
 	KUNIT_CASE_PARAM(test_alloc_order, test_orders_gen_params),
 	KUNIT_CASE(test_random_blocks),
@@ -1125,6 +1210,7 @@ static struct kunit_case buddy_cases[] = {
 	KUNIT_CASE_PARAM(test_gfp_zero, zero_orders_gen_params),
 	KUNIT_CASE_PARAM(test_bad_free, bad_frees_gen_params),
 	KUNIT_CASE(test_double_free),
+	KUNIT_CASE(test_free_pages_addr),
 	{}
 };
 
@@ -1183,7 +1269,7 @@ static void test_zone_matches_native(struct kunit *test)
 
 	want = host_to_mzone(native_zone);
 	if (!mmlab_zone_populated(&mmlab_zones[want]))
-		kunit_skip(test, "mmlab has no %s zone", mmlab_zone_names[want]);
+		skip_case(test, "mmlab has no %s zone", mmlab_zone_names[want]);
 	migrate_disable();
 	pick = kernel_pick_zone(c->gfp, 0);
 	page = mmlab_alloc_pages(c->gfp, 0);
@@ -1293,9 +1379,10 @@ static void test_zone_fallback(struct kunit *test)
 			continue;
 		if (prev >= 0)
 			KUNIT_EXPECT_GT(test, e->first[z], e->first[prev]);
-		prev = z;
-		if (i)
+		/* The preferred zone is the first populated one (not a fallback). */
+		if (prev >= 0)
 			fallbacks += e->served[z];
+		prev = z;
 	}
 	/* Only zones of the zonelist served it: GFP_DMA never falls back. */
 	for (i = 0; i < MMLAB_NR_ZONES; i++) {
@@ -1621,25 +1708,32 @@ static void test_pcp_drain_at_high(struct kunit *test)
 /* Per-CPU pages are outside nr_free_pages, and a drain returns them all. */
 static void test_pcp_not_free(struct kunit *test)
 {
-	struct page *page;
-	struct pool_walk *w;
+	struct buddy_ctx *ctx = test->priv;
+	struct page *page, *spare;
 	struct mmlab_zone *zone;
+	struct pool_walk *w;
 	int z;
 
+	/* A page freed back stays on this CPU's list even with a batch of 1. */
+	migrate_disable();
 	page = mmlab_alloc_pages(GFP_KERNEL, 0);
+	spare = mmlab_alloc_pages(GFP_KERNEL, 0);
+	if (spare)
+		mmlab_free_pages(spare, 0);
+	migrate_enable();
 	KUNIT_ASSERT_NOT_NULL(test, page);
-	held_add(held_of(test), page, 0);
+	held_add(&ctx->held, page, 0);
+	KUNIT_ASSERT_NOT_NULL(test, spare);
 	z = page_mzone(page);
 	zone = &mmlab_zones[z];
 	w = walk_now(test, false);
 	KUNIT_EXPECT_GT(test, w->pcp[z], 0UL);
+	KUNIT_EXPECT_EQ(test, w->pcp[z], mmlab_pcp_count(zone));
 	KUNIT_EXPECT_EQ(test, w->nr_free_pages[z], w->buddy[z]);
-	KUNIT_EXPECT_EQ(test, w->nr_free_pages[z] + w->pcp[z] + 1,
-			((struct buddy_ctx *)test->priv)->before.nr_free_pages[z]);
+	KUNIT_EXPECT_EQ(test, w->nr_free_pages[z] + w->pcp[z] + 1, ctx->before.nr_free_pages[z]);
 	mmlab_drain_all_pages();
 	KUNIT_EXPECT_EQ(test, mmlab_pcp_count(zone), 0UL);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(zone->nr_free_pages) + 1,
-			((struct buddy_ctx *)test->priv)->before.nr_free_pages[z]);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(zone->nr_free_pages) + 1, ctx->before.nr_free_pages[z]);
 }
 
 static struct kunit_case pcp_cases[] = {
@@ -1852,8 +1946,8 @@ static void steal_desc(const struct steal_case *c, char *desc)
 static const struct steal_case steal_cases[] = {
 	{ GFP_KERNEL, false, "unmovable, whole block" },
 	{ GFP_KERNEL | __GFP_RECLAIMABLE, false, "reclaimable, whole block" },
-	{ GFP_KERNEL | GFP_DMA32, true, "unmovable DMA32, half block" },
-	{ GFP_KERNEL, true, "unmovable Normal split, NOFRAGMENT" },
+	{ GFP_KERNEL | GFP_DMA32, true, "unmovable DMA32, pageblocks halved" },
+	{ GFP_KERNEL, true, "unmovable Normal, pageblocks halved" },
 };
 
 KUNIT_ARRAY_PARAM(steal_cases, steal_cases, steal_desc);
@@ -1896,19 +1990,29 @@ static void test_mt_fallback_steal(struct kunit *test)
 	held_free_to(held_of(test), 0);
 	mmlab_drain_all_pages();
 	if (c->split) {
-		/* Halve every pageblock-sized block of the other types. */
+		/*
+		 * Leave only halves of pageblocks free: take what the zone
+		 * gives of the other types in blocks of half a pageblock
+		 * (movable until the watermark; reclaimable while it has
+		 * whole pageblocks), then free the upper half of each pair.
+		 */
 		for (f = 0; f < 2; f++) {
-			err = take_blocks(test, zone, other_gfp(c->gfp, mt_fallbacks[start_mt][f]),
-					  MMLAB_PAGEBLOCK_ORDER - 1, MMLAB_PAGEBLOCK_ORDER);
+			int mt = mt_fallbacks[start_mt][f];
+
+			err = take_blocks(test, zone, other_gfp(c->gfp, mt),
+					  MMLAB_PAGEBLOCK_ORDER - 1,
+					  mt == MMLAB_MIGRATE_MOVABLE ? MMLAB_MAX_ORDER :
+					  MMLAB_PAGEBLOCK_ORDER);
 			if (err == -EAGAIN)
-				kunit_skip(test, "%s reached its watermark first", zone->name);
+				skip_case(test, "%s reached its watermark first", zone->name);
 			if (err)
 				return;
 		}
+		held_free_upper_halves(held_of(test), MMLAB_PAGEBLOCK_ORDER - 1);
 	}
 	err = take_blocks(test, zone, c->gfp, order, order);
 	if (err == -EAGAIN)
-		kunit_skip(test, "%s reached its watermark first", zone->name);
+		skip_case(test, "%s reached its watermark first", zone->name);
 	if (err)
 		return;
 
@@ -1919,6 +2023,8 @@ static void test_mt_fallback_steal(struct kunit *test)
 		/* NOFRAGMENT led to a zone that has blocks of the type: no fallback. */
 		plan.order = 0;
 		plan.nr_blocks = 0;
+		kunit_info(test, "%s: served from its own %s blocks%s\n", zone->name,
+			   mmlab_migratetype_names[start_mt], pick.nofrag ? " (NOFRAGMENT)" : "");
 	} else {
 		KUNIT_ASSERT_TRUE_MSG(test,
 				      kernel_steal_plan(zone, order,
