@@ -72,18 +72,6 @@ static char cell_char(const struct mm_cell *c)
 	return state_char[c->state < MM_S_NR ? c->state : MM_S_ALLOC];
 }
 
-const char *map_state_name(const struct mm_cell *c, const struct mm_map *m, char *buf,
-			   size_t len)
-{
-	if (c->state == MM_S_FREE)
-		snprintf(buf, len, "free order %d", c->order);
-	else if (c->state == MM_S_SLAB && c->owner >= 0 && c->owner < m->nr_owners)
-		snprintf(buf, len, "slab %s", m->owners[c->owner]);
-	else
-		snprintf(buf, len, "%s", state_names[c->state < MM_S_NR ? c->state : MM_S_ALLOC]);
-	return buf;
-}
-
 /* === Building the map === */
 
 static long page_index(const struct mm_map *m, unsigned long pfn)

@@ -388,8 +388,6 @@ struct mm_map {
 int map_build(struct mm_map *m);
 void map_free(struct mm_map *m);
 struct mm_cell map_cell(const struct mm_map *m, size_t first, size_t n);
-const char *map_state_name(const struct mm_cell *c, const struct mm_map *m, char *buf,
-			   size_t len);
 void map_rgb(const struct mm_cell *c, unsigned char rgb[3]);
 int map_write_svg(const struct mm_map *m, const char *file, unsigned long ppc);
 int map_write_png(const struct mm_map *m, const char *file, unsigned long ppc);
