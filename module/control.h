@@ -226,7 +226,10 @@ struct mmlab_ctl_kind {
  *
  * Embed it in a structure of the kind's own (container_of()) that holds the
  * object: a struct page and its order, a kmalloc pointer, a vmalloc area.
- * The handle table and every handle are protected by control's lock.
+ * The handle table and every handle are protected by control's lock, a
+ * mutex taken before any allocator's lock: run, show and free functions may
+ * take their allocator's locks (and sleep), but no mmlab_ctl_*() function
+ * may be called with an allocator's lock held.
  */
 struct mmlab_ctl_handle {
 	u32 id;

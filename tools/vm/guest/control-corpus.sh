@@ -140,12 +140,13 @@ if [ -z "$corpus" ]; then
 	ko "corpus control-bad.txt not found"
 else
 	n=0
+	# Nothing may change: each write's "after" is the next one's "before".
+	before=$(snap)
 	while IFS= read -r line; do
 		case "$line" in
 		'#'*|'') continue ;;
 		esac
 		n=$((n + 1))
-		before=$(snap)
 		case "$line" in
 		'@seek '*) write "${line#@seek }" seek ;;
 		*) write "$line" ;;
@@ -158,6 +159,7 @@ else
 		else
 			ok "bad $n '$line'"
 		fi
+		before=$after
 	done <"$corpus"
 	echo "control-corpus: $n bad writes from $corpus"
 fi
