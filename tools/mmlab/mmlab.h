@@ -106,6 +106,7 @@ struct mm_zone {
 struct mm_zoneinfo {
 	struct mm_zone z[MM_MAX_ZONES];
 	int nr;
+	int unknown;			/* lines of no known form, skipped */
 };
 
 /* === free_lists, pcp_lists === */

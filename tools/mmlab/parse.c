@@ -383,7 +383,8 @@ int mm_parse_zoneinfo(const char *text, struct mm_zoneinfo *zi)
 			copy(z->stat_names[z->nr_stats], key, MM_NAME);
 			z->stats[z->nr_stats++] = v;
 		} else {
-			return fail("zoneinfo", line);
+			/* A line a later mmlab adds: counted, not an error. */
+			zi->unknown++;
 		}
 	}
 	if (!zi->nr)
