@@ -165,6 +165,9 @@ int cmd_walk(const struct mm_opts *o, const char *arg)
 		return mm_bad("walk");
 	}
 	free(text);
+	if (w.addr != addr)
+		fprintf(stderr, "mmlab: walk: %s/walk is the walk of 0x%llx, not of 0x%llx\n",
+			mm_dir, w.addr, addr);
 	if (o->json) {
 		struct mm_json j;
 

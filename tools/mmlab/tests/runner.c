@@ -722,19 +722,23 @@ static void test_walk_captured(void)
 		CHECK(w.pid > 0);
 		free(t);
 	}
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < 10; i++) {
 		struct mm_walk w;
 		char *t;
 
-		current = "walk (captured)";
-		snprintf(rel, sizeof(rel), "vmalloc/alloc/walk.%s", names[i]);
+		/* 5-level (-cpu max) walks, then 4-level (no5lvl) ones */
+		current = i < 5 ? "walk (captured, 5-level)" : "walk (captured, 4-level)";
+		if (i == 9)	/* no direct5 address under 4-level paging */
+			continue;
+		snprintf(rel, sizeof(rel), "%s/alloc/walk.%s", i < 5 ? "vmalloc" : "vmalloc-4level",
+			 names[i % 5]);
 		t = fixture(rel);
 		if (!t) {
 			skipped++;
 			continue;
 		}
 		CHECK_EQ(mm_parse_walk(t, &w), 0);
-		CHECK(w.levels == 4 || w.levels == 5);
+		CHECK_EQ(w.levels, i < 5 ? 5 : 4);
 		CHECK(w.mapped);
 		CHECK(w.nr >= 2 && w.nr <= w.levels);
 		/* The walker's indices are those of our split of the address. */
