@@ -1002,9 +1002,14 @@ static void test_cli(void)
 		      " offset: bits 20..0 = 0x34567") != NULL);
 	CHECK(!strstr(out, "[!]"));
 	free(out);
-	out = run(&st, "%s --dir %s/handwritten --json walk 0x1 2>&1", binary, fixtures);
+	out = run(&st, "%s --dir %s/handwritten --json walk 0xffff888100234567 2>&1", binary,
+		  fixtures);
 	CHECK_EQ(st, 0);
 	CHECK(json_valid(out));
+	free(out);
+	out = run(&st, "%s --dir %s/handwritten walk 0x1 2>&1 >/dev/null", binary, fixtures);
+	CHECK_EQ(st, 0);
+	CHECK(strstr(out, "walk is the walk of 0xffff888100234567, not of 0x1") != NULL);
 	free(out);
 
 	current = "mmlab walk (captured)";
