@@ -412,11 +412,10 @@ static void show_file(const char *file, const char *title)
 static int demo_slab(void)
 {
 	const char *name = "mmlab_demo";
-	unsigned long ids[64], per_slab = 8;
+	unsigned long ids[256], per_slab = 8;
 	struct mm_slabinfo si;
 	char cmd[96], file[96];
 	int n = 0, k, rc = 1;
-	struct snap a, b;
 	char *t;
 	size_t i;
 
@@ -425,9 +424,9 @@ static int demo_slab(void)
 		return 0;
 	}
 	say("\n== A slab cache: slabs move from free to partial to full ==\n"
-	    "A cache of 512-byte objects is created; objects are allocated one by one and\n"
+	    "A cache of 64-byte objects is created; objects are allocated one by one and\n"
 	    "the cache's slabs are shown as they fill (slab/%s/slabs).\n", name);
-	snprintf(cmd, sizeof(cmd), "cache_create name=%s size=512", name);
+	snprintf(cmd, sizeof(cmd), "cache_create name=%s size=64", name);
 	if (run(cmd))
 		return 1;
 	snprintf(file, sizeof(file), "slab/%s/slabs", name);
@@ -440,24 +439,21 @@ static int demo_slab(void)
 	}
 	free(t);
 	say("  %lu objects per slab\n", per_slab);
-	for (k = 0; k < (int)per_slab + 1 && n < 64; k++) {
+	for (k = 0; k < (int)per_slab + 1 && n < 256; k++) {
+		struct mm_handles h = { 0 };
+
 		snprintf(cmd, sizeof(cmd), "cache_alloc name=%s", name);
-		if (snap_take(&a))
-			goto out;
 		if (mm_write("control", cmd)) {
-			snap_free(&a);
 			say("# echo \"%s\" > control: failed\n", cmd);
 			goto out;
 		}
-		if (snap_take(&b)) {
-			snap_free(&a);
-			goto out;
-		}
-		if (new_handle(&a, &b))
-			ids[n++] = new_handle(&a, &b)->id;
-		snap_free(&a);
-		snap_free(&b);
-		if (k == 0 || k == (int)per_slab - 1 || k == (int)per_slab) {
+		/* The new handle is the last row of handles. */
+		t = mm_read("handles");
+		if (t && !mm_parse_handles(t, &h) && h.nr)
+			ids[n++] = h.v[h.nr - 1].id;
+		mm_handles_free(&h);
+		free(t);
+		if (k == 0 || k == (int)per_slab - 2 || k == (int)per_slab) {
 			say("\n# (%d x) echo \"%s\" > control\n", k + 1, cmd);
 			if (dj) {
 				step(cmd);
@@ -469,7 +465,8 @@ static int demo_slab(void)
 	}
 	say("  (map: A allocated to us, c waiting in this CPU's array cache, . free. The\n"
 	    "  hot path hands out objects that the array cache took from the slabs in a\n"
-	    "  batch, so a slab is full as soon as a batch empties it.)\n");
+	    "  batch: the first allocation made the slab partial with a batch in use, and\n"
+	    "  the slab is full as soon as a batch takes its last objects.)\n");
 	say("\nFreeing the objects:\n");
 	if (dj) {
 		step("free id=N (each object)");
@@ -481,9 +478,10 @@ static int demo_slab(void)
 			say("# echo \"%s\" > control: failed\n", cmd);
 	}
 	show_file(file, "the cache's slabs");
-	say("  => freed objects go back to the array cache first: the slabs still look\n"
-	    "     full. shrink drains the array caches (the slabs become partial, then\n"
-	    "     free) and gives the free slabs back to the buddy allocator.\n");
+	say("  => freed objects go back to this CPU's array cache first (c), up to its\n"
+	    "     limit; beyond it a batch goes back to the slabs. shrink drains the\n"
+	    "     array caches, so the slabs become free, and gives the free slabs back\n"
+	    "     to the buddy allocator.\n");
 	pause_step();
 	if (!run("shrink"))
 		show_file(file, "the cache's slabs after shrink");
