@@ -11,8 +11,10 @@
  */
 
 #include <kunit/test.h>
+#include <linux/completion.h>
 #include <linux/gfp.h>
 #include <linux/kernel.h>
+#include <linux/kthread.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
@@ -1736,10 +1738,126 @@ static void test_pcp_not_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, READ_ONCE(zone->nr_free_pages) + 1, ctx->before.nr_free_pages[z]);
 }
 
+/**
+ * struct worker - one CPU's share of the concurrent case.
+ * @task:	the thread, bound to @cpu.
+ * @cpu:	its CPU.
+ * @seed:	its random seed.
+ * @done:	completed when it has freed everything.
+ * @allocs:	blocks it got.
+ * @nulls:	NULLs it got (the pool is never near its watermarks here).
+ * @bad:	blocks that were not aligned, not in the pool or not ALLOC.
+ */
+struct worker {
+	struct task_struct *task;
+	int cpu;
+	u64 seed;
+	struct completion done;
+	unsigned long allocs;
+	unsigned long nulls;
+	unsigned long bad;
+};
+
+#define WORKER_BLOCKS	64
+#define WORKER_ROUNDS	3000
+
+/* Random allocations and frees of per-CPU orders, then free everything. */
+static int worker_fn(void *arg)
+{
+	struct worker *wk = arg;
+	struct page *page[WORKER_BLOCKS] = {};
+	u8 order[WORKER_BLOCKS] = {};
+	struct rnd_state rnd;
+	int i;
+
+	prandom_seed_state(&rnd, wk->seed);
+	for (i = 0; i < WORKER_ROUNDS; i++) {
+		u32 r = prandom_u32_state(&rnd);
+		int k = r % WORKER_BLOCKS;
+
+		if (page[k]) {
+			mmlab_free_pages(page[k], order[k]);
+			page[k] = NULL;
+			continue;
+		}
+		order[k] = (r >> 8) % (MMLAB_PCP_MAX_ORDER + 1);
+		page[k] = mmlab_alloc_pages((r & 0x10000) ? GFP_KERNEL : GFP_ATOMIC, order[k]);
+		if (!page[k]) {
+			wk->nulls++;
+			continue;
+		}
+		wk->allocs++;
+		if (!IS_ALIGNED(page_to_pfn(page[k]), 1UL << order[k]) ||
+		    !pfn_to_mpage(page_to_pfn(page[k])) ||
+		    pfn_to_mpage(page_to_pfn(page[k]))->state != MMLAB_PAGE_ALLOC)
+			wk->bad++;
+		else
+			memset(page_address(page[k]), i, PAGE_SIZE << order[k]);
+		if (!(i % 256))
+			cond_resched();
+	}
+	for (i = 0; i < WORKER_BLOCKS; i++)
+		if (page[i])
+			mmlab_free_pages(page[i], order[i]);
+	complete(&wk->done);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+/*
+ * One thread per online CPU (up to 4) allocates and frees per-CPU orders
+ * at once, freeing blocks others' lists may hold next: every block is
+ * sound, nothing is lost (alloc and free counters agree), and after a
+ * drain of every CPU the free lists are exactly as before.
+ */
+static void test_pcp_concurrent(struct kunit *test)
+{
+	struct buddy_ctx *ctx = test->priv;
+	unsigned long a0 = mmlab_zone_stat_all(MMLAB_STAT_ALLOC);
+	unsigned long f0 = mmlab_zone_stat_all(MMLAB_STAT_FREE);
+	struct worker *wk;
+	struct pool_walk *w;
+	int n = 0, cpu, i;
+
+	wk = kunit_kcalloc(test, 4, sizeof(*wk), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, wk);
+	for_each_online_cpu(cpu) {
+		if (n == 4)
+			break;
+		wk[n].cpu = cpu;
+		wk[n].seed = TEST_SEED + 16 + cpu;
+		init_completion(&wk[n].done);
+		wk[n].task = kthread_create_on_cpu(worker_fn, &wk[n], cpu, "mmlab_test/%u");
+		if (IS_ERR(wk[n].task))
+			break;
+		n++;
+	}
+	KUNIT_ASSERT_GT(test, n, 0);
+	kunit_info(test, "%d threads, seed %#llx + 16 + cpu\n", n, TEST_SEED);
+	for (i = 0; i < n; i++)
+		wake_up_process(wk[i].task);
+	for (i = 0; i < n; i++) {
+		wait_for_completion(&wk[i].done);
+		kthread_stop(wk[i].task);
+		KUNIT_EXPECT_EQ_MSG(test, wk[i].bad, 0UL, "cpu %d", wk[i].cpu);
+		KUNIT_EXPECT_EQ_MSG(test, wk[i].nulls, 0UL, "cpu %d", wk[i].cpu);
+		KUNIT_EXPECT_GT_MSG(test, wk[i].allocs, 0UL, "cpu %d", wk[i].cpu);
+	}
+	KUNIT_EXPECT_EQ(test, mmlab_zone_stat_all(MMLAB_STAT_ALLOC) - a0,
+			mmlab_zone_stat_all(MMLAB_STAT_FREE) - f0);
+	mmlab_drain_all_pages();
+	w = walk_now(test, true);
+	expect_same_free_blocks(test, &ctx->before, w);
+	expect_walk_consistent(test, w);
+	walk_release(w);
+}
+
 static struct kunit_case pcp_cases[] = {
 	KUNIT_CASE_PARAM(test_pcp_refill, pcp_orders_gen_params),
 	KUNIT_CASE(test_pcp_drain_at_high),
 	KUNIT_CASE(test_pcp_not_free),
+	KUNIT_CASE(test_pcp_concurrent),
 	{}
 };
 
