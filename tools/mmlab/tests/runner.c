@@ -353,6 +353,8 @@ static void test_zone_files(const char *state)
 			CHECK_EQ(ef.z[z].v[o], kernel_extfrag(bi.z[z].v, bi.nr_orders, o));
 			CHECK_EQ(ui.z[z].v[o], kernel_unusable(bi.z[z].v, bi.nr_orders, o));
 		}
+		if (!strncmp(state, "smp2/", 5))	/* a kernel with 2 possible CPUs */
+			CHECK_EQ(zone->nr_pcp, 2);
 		CHECK_EQ(zone->nr_stats, 12);
 		CHECK(zone->populated);
 		CHECK_EQ(zone->nr_protection, 3);
@@ -569,6 +571,53 @@ static void test_map(void)
 	}
 	map_free(&m);
 	mm_dir = MM_DIR;
+}
+
+/* Every page in one state, each state's count the files' (main's module). */
+static void test_map_invariants(const char *state)
+{
+	struct mm_zoneinfo zi;
+	struct mm_handles h;
+	unsigned long free_pages = 0, pcp = 0, pages = 0, sum = 0;
+	char dir[1024], rel[128], *tz, *th;
+	struct mm_map m;
+	size_t i;
+	int z, c;
+
+	current = state;
+	snprintf(rel, sizeof(rel), "%s/zoneinfo", state);
+	tz = fixture(rel);
+	snprintf(rel, sizeof(rel), "%s/handles", state);
+	th = fixture(rel);
+	if (!tz || !th) {
+		free(tz);
+		free(th);
+		return;
+	}
+	CHECK_EQ(mm_parse_zoneinfo(tz, &zi), 0);
+	CHECK_EQ(mm_parse_handles(th, &h), 0);
+	for (z = 0; z < zi.nr; z++) {
+		free_pages += zi.z[z].free;
+		for (c = 0; c < zi.z[z].nr_pcp; c++)
+			pcp += zi.z[z].pcp[c].count;
+	}
+	for (i = 0; i < h.nr; i++)
+		pages += 1UL << h.v[i].order;
+	snprintf(dir, sizeof(dir), "%s/%s", fixtures, state);
+	mm_dir = dir;
+	CHECK_EQ(map_build(&m), 0);
+	for (z = 0; z < MM_S_NR; z++)
+		sum += m.count[z];
+	CHECK_EQ(sum, m.nr);
+	CHECK_EQ(m.count[MM_S_FREE], free_pages);
+	CHECK_EQ(m.count[MM_S_PCP], pcp);
+	CHECK_EQ(m.count[MM_S_PAGES], pages);
+	CHECK_EQ(m.count[MM_S_ALLOC], 0);
+	map_free(&m);
+	mm_dir = MM_DIR;
+	mm_handles_free(&h);
+	free(tz);
+	free(th);
 }
 
 /* === JSON === */
@@ -1130,6 +1179,14 @@ int main(int argc, char **argv)
 	test_validate();
 	test_restored();
 	test_map();
+	test_map_invariants("load");
+	test_map_invariants("alloc");
+	test_map_invariants("freed");
+	test_zone_files("smp2/load");
+	test_zone_files("smp2/alloc");
+	test_zone_files("smp2/freed");
+	test_map_invariants("smp2/alloc");
+	test_map_invariants("smp2/freed");
 	test_json();
 	test_walk_split();
 	test_walk_handwritten();
