@@ -23,6 +23,7 @@
 # step on any report, and a hang ends at the timeout (MMLAB_BOOT_TIMEOUT,
 # default 900 s a boot).
 # Environment: MMLAB_ACCEL=kvm|tcg (see boot.sh), MMLAB_CACHE,
+# MMLAB_KMEMLEAK_SCANS (default 1: a kmemleak scan takes minutes under TCG),
 # MMLAB_TEST_KERNEL=DIR to use that kernel build directory instead of
 # building the test kernel (for debugging the checks).
 set -euo pipefail
@@ -169,7 +170,8 @@ for level in 5 4; do
 	rc=0
 	# shellcheck disable=SC2086 # one word per module
 	(cd "$bdir" && "$vm/boot.sh" -q -k "$kdir/arch/x86/boot/bzImage" "${lvl_args[@]}" \
-		-g check -t "$boot_timeout" -l "$logf" $kos) || rc=$?
+		-g check -t "$boot_timeout" -l "$logf" \
+		-a "mmlab.kmemleak_scans=${MMLAB_KMEMLEAK_SCANS:-1}" $kos) || rc=$?
 	res=0
 	# shellcheck disable=SC2086 # one word per suite
 	python3 "$vm/check-log.py" --log "$logf" --ksrc "$ksrc" --level "$level" \
