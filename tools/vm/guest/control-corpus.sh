@@ -4,10 +4,11 @@
 #
 # Runs inside the VM (busybox sh) with /mmlab/mmlab.ko; loads it fresh. Every
 # write of control-bad.txt (next to this script, or in /mmlab/) must fail
-# with EINVAL and leave handles, buddyinfo, free_lists, pcp_lists and
-# zoneinfo byte-identical. Then good commands: alloc (every form of the
-# grammar), handles showing each new block last, free, drain, free all,
-# -ENOMEM on an exhausted pool, and unload with live handles. Prints
+# with EINVAL and leave handles, buddyinfo, free_lists and pcp_lists
+# byte-identical (zoneinfo too, counters included, over the whole corpus).
+# Then good commands: alloc (every form of the grammar), handles showing
+# each new block last, free, drain, free all, -ENOMEM on an exhausted pool,
+# readers during concurrent commands, and unload with live handles. Prints
 # "PASS name" or "FAIL name" per case and ends with
 # "control-corpus: N passed, N failed"; exits 1 if any case failed.
 
@@ -59,14 +60,14 @@ errno_is() {
 	return 1
 }
 
-# snap - print the state a refused write must not change: handles,
-# buddyinfo, free_lists, pcp_lists and zoneinfo (whose counters count failed
-# allocations too: leave it out with "nozi").
+# snap [zoneinfo] - print the state a refused write must not change:
+# handles, buddyinfo, free_lists, pcp_lists, and zoneinfo (whose counters
+# count failed allocations too) if asked.
 snap() {
-	if [ "$1" = nozi ]; then
-		cat "$D/handles" "$D/buddyinfo" "$D/free_lists" "$D/pcp_lists"
-	else
+	if [ "$1" = zoneinfo ]; then
 		cat "$D/handles" "$D/buddyinfo" "$D/free_lists" "$D/pcp_lists" "$D/zoneinfo"
+	else
+		cat "$D/handles" "$D/buddyinfo" "$D/free_lists" "$D/pcp_lists"
 	fi
 }
 
@@ -140,7 +141,9 @@ if [ -z "$corpus" ]; then
 	ko "corpus control-bad.txt not found"
 else
 	n=0
-	# Nothing may change: each write's "after" is the next one's "before".
+	# Nothing may change: each write's "after" is the next one's "before";
+	# zoneinfo (counters too) is compared over the whole corpus.
+	snap zoneinfo >"$T/corpus.before"
 	before=$(snap)
 	while IFS= read -r line; do
 		case "$line" in
@@ -162,6 +165,9 @@ else
 		before=$after
 	done <"$corpus"
 	echo "control-corpus: $n bad writes from $corpus"
+	snap zoneinfo >"$T/corpus.after"
+	check "$n bad writes changed nothing, counters included" \
+		cmp -s "$T/corpus.before" "$T/corpus.after"
 fi
 check "no WARNING or BUG from bad writes" sh -c "! dmesg | grep -Eq 'WARNING|BUG|Oops'"
 
@@ -188,9 +194,9 @@ write 'alloc order=0'
 check "ids are not reused: next is 7" sh -c "[ $rc = 0 ] && tail -n 1 $D/handles | grep -Eq '^7 '"
 
 # --- -ENOMEM: a valid request the pool cannot satisfy changes nothing
-snap nozi >"$T/before"
+snap >"$T/before"
 write 'alloc order=10 zone=DMA'
-snap nozi >"$T/after"
+snap >"$T/after"
 check "alloc order=10 zone=DMA: ENOMEM" errno_is 'Cannot allocate memory'
 check "ENOMEM changed nothing" cmp -s "$T/before" "$T/after"
 
