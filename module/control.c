@@ -20,7 +20,9 @@
 #include <linux/minmax.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/string_helpers.h>
 #include <linux/uaccess.h>
 
 #include "control.h"
@@ -30,8 +32,10 @@
 
 /* Words of a command: verb, fixed word, one per key. */
 #define CTL_MAX_WORDS		(2 + MMLAB_CTL_MAX_KEYS)
-/* Characters of a user's word quoted in an error message. */
+/* Bytes of a user's word quoted in an error message. */
 #define CTL_QUOTE_MAX		32
+/* Room for CTL_QUOTE_MAX bytes escaped as \xHH, and a NUL. */
+#define CTL_QUOTE_SIZE		(4 * CTL_QUOTE_MAX + 1)
 
 static_assert(MMLAB_CTL_MAX_KEYS <= BITS_PER_LONG);
 
@@ -48,15 +52,21 @@ static unsigned long ctl_next_id = 1;
 static bool ctl_id_reserved;
 
 /**
- * struct ctl_input - one write to `control`, split into words.
+ * struct ctl_input - one write to `control`, split into words and parsed.
  * @buf:	the write, NUL-terminated, blanks replaced by NULs.
  * @words:	start of each word in @buf.
  * @nr_words:	entries in @words.
+ * @args:	the values of the command's keys.
+ * @q:		a word escaped for an error message (see quote()).
+ *
+ * Allocated for each write: too large for the stack of a debugfs write.
  */
 struct ctl_input {
 	char buf[MMLAB_CTL_MAX_WRITE + 1];
 	char *words[CTL_MAX_WORDS];
 	unsigned int nr_words;
+	struct mmlab_ctl_args args;
+	char q[CTL_QUOTE_SIZE];
 };
 
 /* === Handle table === */
@@ -250,10 +260,20 @@ static const struct mmlab_ctl_table *const ctl_tables[] = {
 #define ctl_reject(fmt, ...) \
 	pr_info_ratelimited("control: " fmt "\n", ##__VA_ARGS__)
 
-/* Length of @s to quote in a message: at most CTL_QUOTE_MAX characters. */
-static int quote_len(const char *s)
+/*
+ * @s for a message: its first CTL_QUOTE_MAX bytes, everything but printable
+ * ASCII escaped (\t, \r, \xd9 ...), so that no write puts raw bytes in the
+ * log. Return: @buf.
+ */
+static const char *quote(const char *s, char *buf)
 {
-	return min_t(size_t, strlen(s), CTL_QUOTE_MAX);
+	int n;
+
+	n = string_escape_mem(s, min_t(size_t, strlen(s), CTL_QUOTE_MAX), buf,
+			      CTL_QUOTE_SIZE - 1,
+			      ESCAPE_NAP | ESCAPE_SPECIAL | ESCAPE_HEX, NULL);
+	buf[min(n, CTL_QUOTE_SIZE - 1)] = '\0';
+	return buf;
 }
 
 /**
@@ -353,7 +373,7 @@ static int split_input(struct ctl_input *in, size_t len)
  *
  * Return: the command, or NULL (with a message) if there is none.
  */
-static const struct mmlab_ctl_cmd *find_cmd(const struct ctl_input *in,
+static const struct mmlab_ctl_cmd *find_cmd(struct ctl_input *in,
 					    unsigned int *first_key)
 {
 	const struct mmlab_ctl_cmd *plain = NULL, *cmd;
@@ -379,26 +399,28 @@ static const struct mmlab_ctl_cmd *find_cmd(const struct ctl_input *in,
 	}
 	*first_key = 1;
 	if (!known)
-		ctl_reject("unknown command '%*pE' (read control for the usage)",
-			   quote_len(verb), verb);
+		ctl_reject("unknown command '%s' (read control for the usage)",
+			   quote(verb, in->q));
 	else if (!plain)
 		ctl_reject("%s: unknown form", verb);
 	return plain;
 }
 
-/* Parses @val for @key into slot @i of @args. */
+/* Parses @val for @key into slot @i of @in->args. */
 static int parse_value(const struct mmlab_ctl_cmd *cmd,
 		       const struct mmlab_ctl_key *key, unsigned int i,
-		       const char *val, struct mmlab_ctl_args *args)
+		       const char *val, struct ctl_input *in)
 {
+	struct mmlab_ctl_args *args = &in->args;
 	unsigned long num = 0;
+	char *q = in->q;
 	unsigned int c;
 
 	switch (key->type) {
 	case MMLAB_CTL_NUM:
 		if (str_to_ulong(val, &num)) {
-			ctl_reject("%s: %s=%*pE: not a decimal or 0x hex number",
-				   cmd->verb, key->name, quote_len(val), val);
+			ctl_reject("%s: %s=%s: not a decimal or 0x hex number",
+				   cmd->verb, key->name, quote(val, q));
 			return -EINVAL;
 		}
 		if (num < key->min || num > key->max) {
@@ -412,16 +434,16 @@ static int parse_value(const struct mmlab_ctl_cmd *cmd,
 			if (!strcmp(val, key->choices[c]))
 				break;
 		if (!key->choices[c]) {
-			ctl_reject("%s: %s=%*pE: not one of the choices",
-				   cmd->verb, key->name, quote_len(val), val);
+			ctl_reject("%s: %s=%s: not one of the choices",
+				   cmd->verb, key->name, quote(val, q));
 			return -EINVAL;
 		}
 		num = c;
 		break;
 	case MMLAB_CTL_NAME:
 		if (!str_is_name(val)) {
-			ctl_reject("%s: %s=%*pE: not a name of 1 to %d [A-Za-z0-9_.-]",
-				   cmd->verb, key->name, quote_len(val), val,
+			ctl_reject("%s: %s=%s: not a name of 1 to %d [A-Za-z0-9_.-]",
+				   cmd->verb, key->name, quote(val, q),
 				   MMLAB_CTL_NAME_MAX);
 			return -EINVAL;
 		}
@@ -438,16 +460,17 @@ static int parse_value(const struct mmlab_ctl_cmd *cmd,
 /**
  * parse_keys() - check the key=value words of a command.
  * @cmd: the command.
- * @in: the split write.
+ * @in: the split write; the parsed values go to @in->args.
  * @first: index of the first key=value word in @in->words.
- * @args: out: the parsed values.
  *
  * Return: 0, or -EINVAL for a word that is not key=value, an unknown or
  * repeated key, a bad value or a missing required key.
  */
 static int parse_keys(const struct mmlab_ctl_cmd *cmd, struct ctl_input *in,
-		      unsigned int first, struct mmlab_ctl_args *args)
+		      unsigned int first)
 {
+	struct mmlab_ctl_args *args = &in->args;
+	char *q = in->q;
 	unsigned int w, k;
 	int err;
 
@@ -457,8 +480,8 @@ static int parse_keys(const struct mmlab_ctl_cmd *cmd, struct ctl_input *in,
 		char *eq = strchr(word, '=');
 
 		if (!eq || eq == word) {
-			ctl_reject("%s: '%*pE': expected key=value",
-				   cmd->verb, quote_len(word), word);
+			ctl_reject("%s: '%s': expected key=value",
+				   cmd->verb, quote(word, q));
 			return -EINVAL;
 		}
 		*eq = '\0';
@@ -466,8 +489,8 @@ static int parse_keys(const struct mmlab_ctl_cmd *cmd, struct ctl_input *in,
 			if (!strcmp(word, cmd->keys[k].name))
 				break;
 		if (k == cmd->nr_keys) {
-			ctl_reject("%s: unknown key '%*pE'",
-				   cmd->verb, quote_len(word), word);
+			ctl_reject("%s: unknown key '%s'",
+				   cmd->verb, quote(word, q));
 			return -EINVAL;
 		}
 		if (mmlab_ctl_has(args, k)) {
@@ -475,7 +498,7 @@ static int parse_keys(const struct mmlab_ctl_cmd *cmd, struct ctl_input *in,
 				   cmd->verb, cmd->keys[k].name);
 			return -EINVAL;
 		}
-		err = parse_value(cmd, &cmd->keys[k], k, eq + 1, args);
+		err = parse_value(cmd, &cmd->keys[k], k, eq + 1, in);
 		if (err)
 			return err;
 	}
@@ -545,8 +568,7 @@ static ssize_t control_write(struct file *file, const char __user *ubuf,
 			     size_t count, loff_t *ppos)
 {
 	const struct mmlab_ctl_cmd *cmd;
-	struct mmlab_ctl_args args;
-	struct ctl_input in;
+	struct ctl_input *in;
 	unsigned int first;
 	int err;
 
@@ -560,25 +582,34 @@ static ssize_t control_write(struct file *file, const char __user *ubuf,
 			   MMLAB_CTL_MAX_WRITE, count);
 		return -EINVAL;
 	}
-	if (copy_from_user(in.buf, ubuf, count))
-		return -EFAULT;
+	in = kmalloc(sizeof(*in), GFP_KERNEL);
+	if (!in)
+		return -ENOMEM;
+	if (copy_from_user(in->buf, ubuf, count)) {
+		err = -EFAULT;
+		goto out;
+	}
 
-	err = split_input(&in, count);
+	err = split_input(in, count);
 	if (err)
-		return err;
-	cmd = find_cmd(&in, &first);
-	if (!cmd)
-		return -EINVAL;
-	err = parse_keys(cmd, &in, first, &args);
+		goto out;
+	cmd = find_cmd(in, &first);
+	if (!cmd) {
+		err = -EINVAL;
+		goto out;
+	}
+	err = parse_keys(cmd, in, first);
 	if (err)
-		return err;
+		goto out;
 
 	mutex_lock(&ctl_lock);
 	err = reserve_next_id();
 	if (!err)
-		err = cmd->run(&args);
+		err = cmd->run(&in->args);
 	unreserve_next_id();
 	mutex_unlock(&ctl_lock);
+out:
+	kfree(in);
 	if (err)
 		return err;
 	*ppos += count;
