@@ -30,6 +30,10 @@ set -euo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
+# The whole script is one compound command: bash reads it completely
+# before running it, so editing this file during a run is harmless.
+{
+
 vm=$MMLAB_TOP/tools/vm
 out=$MMLAB_TOP/build/check
 bdir=$out/test
@@ -235,3 +239,5 @@ echo "steps: $steps_passed passed, $steps_failed failed; KUnit test cases: $kuni
 echo "elapsed: $((elapsed / 60)) min $((elapsed % 60)) s; logs in $out"
 echo "$((kunit_passed + steps_passed)) passed, $((kunit_failed + steps_failed)) failed"
 [ $((kunit_failed + steps_failed)) = 0 ]
+exit
+}
