@@ -24,6 +24,11 @@ run:
 check:
 	tools/vm/check.sh
 
+# stress: the seeded concurrent stress run in the test VM, 10 minutes by
+# default (MMLAB_STRESS_SECONDS, MMLAB_SEED, MMLAB_LEVEL=4).
+stress:
+	tools/vm/stress.sh
+
 # htmldocs: the reStructuredText in Documentation/ as HTML in build/htmldocs,
 # with Sphinx warnings treated as errors. Installs Debian's python3-sphinx
 # when sphinx-build is missing.
@@ -35,4 +40,4 @@ htmldocs:
 			--no-install-recommends python3-sphinx; }
 	sphinx-build -W -b html Documentation build/htmldocs
 
-.PHONY: all modules clean run check htmldocs tools
+.PHONY: all modules clean run check stress htmldocs tools
