@@ -13,6 +13,8 @@ die() { printf '[mmlab] error: %s\n' "$*" >&2; exit 1; }
 # Packages the VM scripts need, one per line: "command-or-path package".
 MMLAB_DEPS="
 gcc gcc
+/usr/lib/x86_64-linux-gnu/libc.a libc6-dev
+/usr/include/zlib.h zlib1g-dev
 make make
 flex flex
 bison bison
