@@ -37,9 +37,9 @@ def main():
             line = line.rstrip('\n')
             if line.startswith('mmlab-check: stress '):
                 stress = dict(FIELD.findall(line))
-            m = re.match(r'control-corpus: (\d+) bad writes', line)
+            m = re.match(r'(control|files)-corpus: (\d+) bad writes', line)
             if m:
-                bad = int(m.group(1))
+                bad += int(m.group(2))
             m = re.match(r'mmlab-check: result (\S+) (\d+) passed, (\d+) failed', line)
             if m:
                 cases[m.group(1)] = (int(m.group(2)), int(m.group(3)))

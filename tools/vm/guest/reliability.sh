@@ -6,6 +6,7 @@
 # mmlab_stress.ko and, when built, the static tools/mmlab/mmlab in /mmlab.
 # Runs one after the other, each loading mmlab fresh:
 #   control-corpus.sh  every bad write of control-bad.txt fails and changes nothing
+#   files-corpus.sh    the same for the other writable files (files-bad.txt)
 #   lifecycle.sh       failed loads leave nothing, unload reclaims, pinning, modes
 #   stress.sh          the seeded concurrent workload (MMLAB_SECONDS, default 20)
 #   mmlab-tool.sh      mmlab(8) against the live debugfs files
@@ -47,6 +48,7 @@ fi
 [ -e "$L" ] && echo scan=off >"$L"
 
 run control-corpus control-corpus
+run files-corpus files-corpus
 run lifecycle mmlab-lifecycle
 
 say "begin stress"
