@@ -81,7 +81,7 @@ step_end() {
 # project_warnings LOG - the warning/error lines of a kbuild log that come
 # from the project's own files (not from the kernel's headers).
 project_warnings() {
-	grep -E "((^|/)(module|kunit)/[^: ]+:[0-9]+(:[0-9]+)?: (warning|error)|^WARNING: modpost:|^ERROR: modpost:)" "$1" |
+	grep -E "((^|/)(module|kunit|tools)/[^: ]+:[0-9]+(:[0-9]+)?: (warning|error)|^WARNING: modpost:|^ERROR: modpost:)" "$1" |
 		grep -v '^/usr/src/\|^/root/' || true
 }
 
