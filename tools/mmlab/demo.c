@@ -228,7 +228,7 @@ static void show_changes(const struct snap *a, const struct snap *b)
 
 /* === Steps === */
 
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static __printf(1, 2) void say(const char *fmt, ...);
 
 static void say(const char *fmt, ...)
 {

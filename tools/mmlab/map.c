@@ -557,7 +557,7 @@ static void text(struct canvas *cv, unsigned int x, unsigned int y, const char *
 	for (k = 0; s[k]; k++, x += GLYPH_W) {
 		char c = s[k] >= 'a' && s[k] <= 'z' ? s[k] - 32 : s[k];
 
-		for (g = 0; g < sizeof(font) / sizeof(font[0]); g++) {
+		for (g = 0; g < ARRAY_SIZE(font); g++) {
 			int b;
 
 			if (font[g].c != c)

@@ -19,7 +19,7 @@ static const char *const rate_names[] = {
 	"pcp_drain",
 };
 
-#define NR_RATES	(sizeof(rate_names) / sizeof(rate_names[0]))
+#define NR_RATES	ARRAY_SIZE(rate_names)
 
 enum slab_sort { SORT_PAGES, SORT_OBJS, SORT_NAME, NR_SORTS };
 static const char *const sort_names[] = { "pages", "active objects", "name" };
