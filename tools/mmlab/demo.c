@@ -31,7 +31,9 @@ static bool step_open;
 
 static int snap_take(struct snap *s)
 {
-	const char *files[] = { "buddyinfo", "zoneinfo", "free_lists", "pcp_lists", "handles" };
+	static const char * const files[] = {
+		"buddyinfo", "zoneinfo", "free_lists", "pcp_lists", "handles"
+	};
 	char *t[5];
 	int i, rc = 0;
 

@@ -274,8 +274,8 @@ static void test_zone_files(const char *state)
 	struct mm_pagetypeinfo pt;
 	struct mm_blocks fl, pcp;
 	char rel[128], *t[6];
-	const char *files[] = { "buddyinfo", "zoneinfo", "extfrag_index", "unusable_index",
-				"free_lists", "pcp_lists" };
+	static const char * const files[] = { "buddyinfo", "zoneinfo", "extfrag_index",
+					       "unusable_index", "free_lists", "pcp_lists" };
 	int i, z, o, ty;
 	size_t k;
 	char *tpt;
@@ -747,7 +747,7 @@ static void test_walk_handwritten(void)
 /* Real walks captured from the vmalloc branch's mmlab.ko. */
 static void test_walk_captured(void)
 {
-	const char *names[] = { "vmalloc", "text", "user", "direct4", "direct5" };
+	static const char * const names[] = { "vmalloc", "text", "user", "direct4", "direct5" };
 	unsigned int idx[MM_WALK_LEVELS];
 	unsigned long long off;
 	char rel[128];
