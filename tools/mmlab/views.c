@@ -389,7 +389,7 @@ int cmd_vmalloc(const struct mm_opts *o)
 			mm_vmallocinfo_free(&v);
 			return mm_bad("vmap_areas");
 		}
-		have_va = ta != NULL;
+		have_va = ta;
 	}
 	if (o->json) {
 		struct mm_json j;

@@ -316,7 +316,7 @@ static void test_zone_files(const char *state)
 		long fl_count[MM_MAX_ORDER] = { 0 };
 		int c;
 
-		CHECK(zone != NULL);
+		CHECK(zone);
 		if (!zone)
 			continue;
 		/* buddyinfo, zoneinfo and free_lists agree with each other. */
@@ -380,7 +380,7 @@ static void test_zoneinfo_values(void)
 		return;
 	CHECK_EQ(mm_parse_zoneinfo(t, &zi), 0);
 	z = mm_zone_find(&zi, "DMA");
-	CHECK(z != NULL);
+	CHECK(z);
 	if (z) {
 		CHECK_EQ(z->free, 510);
 		CHECK_EQ(z->min, 5);
@@ -398,7 +398,7 @@ static void test_zoneinfo_values(void)
 		CHECK_EQ(mm_zone_stat(z, "no_such_counter"), -1);
 	}
 	z = mm_zone_find(&zi, "Normal");
-	CHECK(z != NULL);
+	CHECK(z);
 	if (z) {
 		CHECK_EQ(z->pcp[0].count, 14);
 		CHECK_EQ(z->pcp[0].batch, 3);
@@ -636,9 +636,9 @@ static void test_json(void)
 	CHECK_EQ(mm_parse_zone_rows(t, &bi, false), 0);
 	JSON_OF(out, json_zone_rows(&_j, "buddyinfo", &bi, false));
 	CHECK(json_valid(out));
-	CHECK(strstr(out, "\"zone\": \"DMA32\"") != NULL);
+	CHECK(strstr(out, "\"zone\": \"DMA32\""));
 	CHECK(strstr(out, "\"nr_free\": [\n        1,\n        0,\n        1,\n        0,\n"
-		      "        2,") != NULL);	/* Normal's row */
+		      "        2,"));	/* Normal's row */
 	free(out);
 	free(t);
 
@@ -647,9 +647,9 @@ static void test_json(void)
 		CHECK_EQ(mm_parse_pool(t, &p), 0);
 		JSON_OF(out, json_pool(&_j, "pool", &p));
 		CHECK(json_valid(out));
-		CHECK(strstr(out, "\"pages\": 32768,") != NULL);
-		CHECK(strstr(out, "\"start_pfn\": 512,") != NULL);	/* 0x200 */
-		CHECK(strstr(out, "\"bytes_per_page\": 33.09") != NULL);
+		CHECK(strstr(out, "\"pages\": 32768,"));
+		CHECK(strstr(out, "\"start_pfn\": 512,"));	/* 0x200 */
+		CHECK(strstr(out, "\"bytes_per_page\": 33.09"));
 		free(out);
 		mm_pool_free(&p);
 		free(t);
@@ -658,7 +658,7 @@ static void test_json(void)
 				  "9 0x1 0 DMA movable kmalloc note=\"q\\\"\n", &h), 0);
 	JSON_OF(out, json_handles(&_j, "handles", &h));
 	CHECK(json_valid(out));
-	CHECK(strstr(out, "\"detail\": \"note=\\\"q\\\\\\\"\"") != NULL);	/* escaped */
+	CHECK(strstr(out, "\"detail\": \"note=\\\"q\\\\\\\"\""));	/* escaped */
 	free(out);
 	mm_handles_free(&h);
 
@@ -724,7 +724,7 @@ static void test_walk_handwritten(void)
 	CHECK(!strcmp(w.region, "direct map"));
 	JSON_OF(out, json_walk(&_j, "walk", &w));
 	CHECK(json_valid(out));
-	CHECK(strstr(out, "\"phys\": \"0x100234567\"") != NULL);
+	CHECK(strstr(out, "\"phys\": \"0x100234567\""));
 	free(out);
 	free(t);
 
@@ -927,7 +927,7 @@ static void test_png(void)
 	CHECK_EQ(png_write(path, rgb, 3, 2), 0);
 	png_compress = true;
 	t = mm_read_path(path);
-	CHECK(t != NULL && !stat(path, &st));
+	CHECK(t && !stat(path, &st));
 	if (!t)
 		return;
 	d = (unsigned char *)t;
@@ -977,47 +977,46 @@ static void test_cli(void)
 	out = run(&st, "%s --dir %s/alloc buddy 2>&1", binary, fixtures);
 	CHECK_EQ(st, 0);
 	CHECK(strstr(out, "Zone Normal (node 0): start_pfn 0x102800, 24064 pages managed, "
-		      "23013 free, 14 on per-CPU lists") != NULL);
-	CHECK(strstr(out, "watermarks: min 265  low 331  high 397") != NULL);
-	CHECK(strstr(out, "59 blocks on the free lists, 4 on per-CPU lists") != NULL);
+		      "23013 free, 14 on per-CPU lists"));
+	CHECK(strstr(out, "watermarks: min 265  low 331  high 397"));
+	CHECK(strstr(out, "59 blocks on the free lists, 4 on per-CPU lists"));
 	free(out);
 
 	current = "mmlab buddy --json";
 	out = run(&st, "%s --dir %s/alloc --json buddy", binary, fixtures);
 	CHECK_EQ(st, 0);
 	CHECK(json_valid(out));
-	CHECK(strstr(out, "\"free_lists\": [") != NULL);
-	CHECK(strstr(out, "\"split\": 18") != NULL);
+	CHECK(strstr(out, "\"free_lists\": ["));
+	CHECK(strstr(out, "\"split\": 18"));
 	free(out);
 
 	current = "mmlab pool";
 	out = run(&st, "%s --dir %s/alloc pool 2>&1", binary, fixtures);
 	CHECK_EQ(st, 0);
-	CHECK(strstr(out, "Pool: 32768 pages (128 MiB) borrowed from the host in 33 blocks")
-	      != NULL);
-	CHECK(strstr(out, "Handles (allocated through control): 6") != NULL);
-	CHECK(strstr(out, "validate: ok, ") != NULL);
+	CHECK(strstr(out, "Pool: 32768 pages (128 MiB) borrowed from the host in 33 blocks"));
+	CHECK(strstr(out, "Handles (allocated through control): 6"));
+	CHECK(strstr(out, "validate: ok, "));
 	free(out);
 	out = run(&st, "%s pool --json --dir %s/alloc", binary, fixtures);
 	current = "mmlab pool --json";
 	CHECK_EQ(st, 0);
 	CHECK(json_valid(out));
-	CHECK(strstr(out, "\"ok\": true") != NULL);
+	CHECK(strstr(out, "\"ok\": true"));
 	free(out);
 
 	current = "mmlab map";
 	out = run(&st, "%s --dir %s/alloc map --cell 16 2>&1", binary, fixtures);
 	CHECK_EQ(st, 0);
-	CHECK(strstr(out, "one cell per 16 pages") != NULL);
-	CHECK(strstr(out, "== zone DMA32: pfn 0x3400-0x5400, 8192 pages ==") != NULL);
-	CHECK(strstr(out, "0x102c00 PPPPPPPPPPPPPPPP") != NULL);
+	CHECK(strstr(out, "one cell per 16 pages"));
+	CHECK(strstr(out, "== zone DMA32: pfn 0x3400-0x5400, 8192 pages =="));
+	CHECK(strstr(out, "0x102c00 PPPPPPPPPPPPPPPP"));
 	free(out);
 	out = run(&st, "%s --dir %s/alloc --json map --cell 1024", binary, fixtures);
 	current = "mmlab map --json";
 	CHECK_EQ(st, 0);
 	CHECK(json_valid(out));
-	CHECK(strstr(out, "\"pages\": 1040,") != NULL);
-	CHECK(strstr(out, "\"per-cpu\": 14,") != NULL);
+	CHECK(strstr(out, "\"pages\": 1040,"));
+	CHECK(strstr(out, "\"per-cpu\": 14,"));
 	free(out);
 
 	current = "mmlab map --svg --png";
@@ -1044,11 +1043,11 @@ static void test_cli(void)
 	current = "mmlab walk (hand-written)";
 	out = run(&st, "%s --dir %s/handwritten walk 0xffff888100234567 2>&1", binary, fixtures);
 	CHECK_EQ(st, 0);
-	CHECK(strstr(out, "| 273    | 4      | 1      | 52     | 0x567") != NULL);
-	CHECK(strstr(out, "pmd[  1] = 0x80000001002001e3 => 2M page at 0x100200000") != NULL);
-	CHECK(strstr(out, "page size 2M: the low 21 bits (0x34567)") != NULL);
+	CHECK(strstr(out, "| 273    | 4      | 1      | 52     | 0x567"));
+	CHECK(strstr(out, "pmd[  1] = 0x80000001002001e3 => 2M page at 0x100200000"));
+	CHECK(strstr(out, "page size 2M: the low 21 bits (0x34567)"));
 	CHECK(strstr(out, "a 2M page: the walk ends at the pmd, the fields after it are all"
-		      " offset: bits 20..0 = 0x34567") != NULL);
+		      " offset: bits 20..0 = 0x34567"));
 	CHECK(!strstr(out, "[!]"));
 	free(out);
 	out = run(&st, "%s --dir %s/handwritten --json walk 0xffff888100234567 2>&1", binary,
@@ -1058,7 +1057,7 @@ static void test_cli(void)
 	free(out);
 	out = run(&st, "%s --dir %s/handwritten walk 0x1 2>&1 >/dev/null", binary, fixtures);
 	CHECK_EQ(st, 0);
-	CHECK(strstr(out, "walk is the walk of 0xffff888100234567, not of 0x1") != NULL);
+	CHECK(strstr(out, "walk is the walk of 0xffff888100234567, not of 0x1"));
 	free(out);
 
 	current = "mmlab walk (captured)";
@@ -1068,10 +1067,10 @@ static void test_cli(void)
 		skipped++;
 	} else {
 		CHECK_EQ(st, 0);
-		CHECK(strstr(out, "| 416    | 0      | 0      | 2      | 0      | 0x000") != NULL);
-		CHECK(strstr(out, "5-level paging") != NULL);
-		CHECK(strstr(out, "pte[  0] = 0x8000000102808163 => 4K page at 0x102808000") != NULL);
-		CHECK(strstr(out, "region: mmlab vmalloc window") != NULL);
+		CHECK(strstr(out, "| 416    | 0      | 0      | 2      | 0      | 0x000"));
+		CHECK(strstr(out, "5-level paging"));
+		CHECK(strstr(out, "pte[  0] = 0x8000000102808163 => 4K page at 0x102808000"));
+		CHECK(strstr(out, "region: mmlab vmalloc window"));
 		CHECK(!strstr(out, "[!]"));
 	}
 	free(out);
@@ -1079,16 +1078,16 @@ static void test_cli(void)
 	current = "mmlab top (not a terminal)";
 	out = run(&st, "%s --dir %s/alloc top -n 2 -d 0.1 2>&1", binary, fixtures);
 	CHECK_EQ(st, 0);
-	CHECK(strstr(out, "rates/s: alloc - free -") != NULL);	/* first sample */
-	CHECK(strstr(out, "rates/s: alloc 0.0 free 0.0") != NULL);	/* the second */
-	CHECK(strstr(out, "free  | 510/512") != NULL);
-	CHECK(strstr(out, "\npcp   | ") != NULL && strstr(out, "   14/331") != NULL);
-	CHECK(strstr(out, "rates/s: alloc 0.0 free 0.0 split 0.0 merge 0.0 fallback 0.0") != NULL);
+	CHECK(strstr(out, "rates/s: alloc - free -"));	/* first sample */
+	CHECK(strstr(out, "rates/s: alloc 0.0 free 0.0"));	/* the second */
+	CHECK(strstr(out, "free  | 510/512"));
+	CHECK(strstr(out, "\npcp   | ") && strstr(out, "   14/331"));
+	CHECK(strstr(out, "rates/s: alloc 0.0 free 0.0 split 0.0 merge 0.0 fallback 0.0"));
 	free(out);
 	out = run(&st, "%s --dir %s/alloc --json top -n 2 -d 0.1 | head -c 100000", binary,
 		  fixtures);
 	CHECK_EQ(st, 0);
-	CHECK(strstr(out, "\"rates\": {") != NULL);
+	CHECK(strstr(out, "\"rates\": {"));
 	free(out);
 
 	current = "mmlab top (on a terminal, keys)";
@@ -1097,12 +1096,12 @@ static void test_cli(void)
 		  " %s --dir %s/slab/alloc top -d 0.2' /dev/null", binary, fixtures);
 	if (st != 99) {
 		CHECK_EQ(st, 0);	/* q quits */
-		CHECK(strstr(out, "\033[?1049h") != NULL);	/* the alternate screen */
-		CHECK(strstr(out, "keys: s sort (pages)") != NULL);
-		CHECK(strstr(out, "keys: s sort (active objects)") != NULL);	/* s */
-		CHECK(strstr(out, "[PAUSED]") != NULL);				/* p */
-		CHECK(strstr(out, "capture ") != NULL);	/* the slab caches fit */
-		CHECK(strstr(out, "\033[?1049l") != NULL);	/* restored */
+		CHECK(strstr(out, "\033[?1049h"));	/* the alternate screen */
+		CHECK(strstr(out, "keys: s sort (pages)"));
+		CHECK(strstr(out, "keys: s sort (active objects)"));	/* s */
+		CHECK(strstr(out, "[PAUSED]"));				/* p */
+		CHECK(strstr(out, "capture "));	/* the slab caches fit */
+		CHECK(strstr(out, "\033[?1049l"));	/* restored */
 	} else {
 		skipped++;
 	}
@@ -1111,23 +1110,23 @@ static void test_cli(void)
 	current = "errors";
 	out = run(&st, "%s --dir /nonexistent buddy 2>&1", binary);
 	CHECK_EQ(st, 1);
-	CHECK(strstr(out, "/nonexistent: not a directory") != NULL);
+	CHECK(strstr(out, "/nonexistent: not a directory"));
 	free(out);
 	out = run(&st, "%s --dir %s/alloc slab 2>&1", binary, fixtures);
 	CHECK_EQ(st, 1);
-	CHECK(strstr(out, "no slab allocator") != NULL);
+	CHECK(strstr(out, "no slab allocator"));
 	free(out);
 	out = run(&st, "%s --dir %s/alloc walk 0x1000 2>&1", binary, fixtures);
 	CHECK_EQ(st, 1);
-	CHECK(strstr(out, "no page-table walker") != NULL);
+	CHECK(strstr(out, "no page-table walker"));
 	free(out);
 	out = run(&st, "%s frobnicate 2>&1", binary);
 	CHECK_EQ(st, 2);
-	CHECK(strstr(out, "unknown command 'frobnicate'") != NULL);
+	CHECK(strstr(out, "unknown command 'frobnicate'"));
 	free(out);
 	out = run(&st, "%s --dir %s/alloc walk zzz 2>&1", binary, fixtures);
 	CHECK_EQ(st, 2);
-	CHECK(strstr(out, "'zzz' is not an address") != NULL);
+	CHECK(strstr(out, "'zzz' is not an address"));
 	free(out);
 	/* Not root: as ourselves, or as nobody through util-linux's setpriv. */
 	out = run(&st, geteuid() ? "%s buddy 2>&1" :
@@ -1135,7 +1134,7 @@ static void test_cli(void)
 		  "--regid=65534 --clear-groups %s buddy 2>&1", binary);
 	if (st != 99) {
 		CHECK_EQ(st, 1);
-		CHECK(strstr(out, "must be root") != NULL);
+		CHECK(strstr(out, "must be root"));
 	} else {
 		skipped++;
 	}
@@ -1145,8 +1144,8 @@ static void test_cli(void)
 	out = run(&st, "test -d %s/slab/alloc && %s --dir %s/slab/alloc slab 2>&1", fixtures,
 		  binary, fixtures);
 	if (st == 0) {
-		CHECK(strstr(out, "capture ") != NULL);
-		CHECK(strstr(out, "kmalloc-8k") != NULL);
+		CHECK(strstr(out, "capture "));
+		CHECK(strstr(out, "kmalloc-8k"));
 	} else {
 		skipped++;
 	}
@@ -1154,7 +1153,7 @@ static void test_cli(void)
 	out = run(&st, "test -d %s/vmalloc/alloc && %s --dir %s/vmalloc/alloc vmalloc 2>&1",
 		  fixtures, binary, fixtures);
 	if (st == 0)
-		CHECK(strstr(out, "pages=") == NULL && strstr(out, "vmalloc") != NULL);
+		CHECK(!strstr(out, "pages=") && strstr(out, "vmalloc"));
 	else
 		skipped++;
 	free(out);
