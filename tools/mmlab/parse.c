@@ -75,9 +75,14 @@ static bool blank(const char *s)
 	return s[strspn(s, " \t")] == '\0';
 }
 
-/* Each blank-separated word of @s (modified), as strtok_r() cuts them. */
-#define for_each_word(tok, s, save) \
-	for (tok = strtok_r(s, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save))
+/*
+ * The blank-separated words of @s (modified) one by one, as strtok_r() cuts
+ * them: @s first, then NULL; @save keeps the place.
+ */
+static char *next_word(char *s, char **save)
+{
+	return strtok_r(s, " \t", save);
+}
 
 /* Copies @src into @dst of @len bytes, cut and always terminated. */
 void mm_strlcpy(char *dst, const char *src, size_t len)
@@ -198,7 +203,7 @@ int mm_parse_zone_rows(const char *text, struct mm_zone_rows *r, bool frac)
 		if (sscanf(line, "Node %d, zone %31s", &z->node, z->zone) != 2)
 			return fail("zone row", line);
 		tok = strstr(line, z->zone) + strlen(z->zone);
-		for_each_word(tok, tok, save) {
+		for (tok = next_word(tok, &save); tok; tok = next_word(NULL, &save)) {
 			unsigned long long v;
 
 			if (n == MM_MAX_ORDER)
@@ -258,7 +263,7 @@ int mm_parse_pagetypeinfo(const char *text, struct mm_pagetypeinfo *p)
 			char *s = line + 21;
 
 			blocks = true;
-			for_each_word(tok, s, save)
+			for (tok = next_word(s, &save); tok; tok = next_word(NULL, &save))
 				if (find_or_add(p->types, &p->nr_types, MM_MAX_TYPES, tok) < 0)
 					return fail("pagetypeinfo: too many types", line);
 			continue;
@@ -275,7 +280,7 @@ int mm_parse_pagetypeinfo(const char *text, struct mm_pagetypeinfo *p)
 			tok = strstr(line, ", type") + 6;
 			tok += strspn(tok, " ");
 			tok += strlen(type);
-			for_each_word(tok, tok, save) {
+			for (tok = next_word(tok, &save); tok; tok = next_word(NULL, &save)) {
 				unsigned long long v;
 
 				if (n == MM_MAX_ORDER || !num(tok, &v))
@@ -290,7 +295,7 @@ int mm_parse_pagetypeinfo(const char *text, struct mm_pagetypeinfo *p)
 			if (zi < 0)
 				return fail("pagetypeinfo: too many zones", line);
 			tok = strstr(line, zone) + strlen(zone);
-			for_each_word(tok, tok, save) {
+			for (tok = next_word(tok, &save); tok; tok = next_word(NULL, &save)) {
 				unsigned long long v;
 
 				if (n == p->nr_types || !num(tok, &v))
