@@ -139,6 +139,10 @@ static bool thousandths(const char *s, long *v)
 
 /* === pool === */
 
+/* The totals line of `pool`. */
+#define POOL_TOTALS \
+	"total blocks=%lu pages=%lu MiB=%lu metadata_bytes=%lu bytes_per_page=%lf"
+
 int mm_parse_pool(const char *text, struct mm_pool *p)
 {
 	char line[512];
@@ -157,9 +161,8 @@ int mm_parse_pool(const char *text, struct mm_pool *p)
 			continue;
 		}
 		if (!strncmp(line, "total ", 6)) {
-			if (sscanf(line, "total blocks=%lu pages=%lu MiB=%lu metadata_bytes=%lu bytes_per_page=%lf",
-				   &p->blocks, &p->pages, &p->mib, &p->meta_bytes,
-				   &p->bytes_per_page) != 5)
+			if (sscanf(line, POOL_TOTALS, &p->blocks, &p->pages, &p->mib,
+				   &p->meta_bytes, &p->bytes_per_page) != 5)
 				return fail("pool totals", line);
 			total = true;
 			continue;
@@ -557,6 +560,10 @@ int mm_parse_validate(const char *text, struct mm_validate *v)
 
 /* === slabinfo and slab/<cache>/slabs === */
 
+/* A cache's row of slabinfo, as /proc/slabinfo (version 2.1) prints it. */
+#define SLABINFO_ROW \
+	"%31s %lu %lu %lu %lu %lu : tunables %lu %lu %lu : slabdata %lu %lu %lu"
+
 int mm_parse_slabinfo(const char *text, struct mm_slabinfo *s)
 {
 	char line[512];
@@ -573,10 +580,9 @@ int mm_parse_slabinfo(const char *text, struct mm_slabinfo *s)
 			continue;
 		}
 		memset(&k, 0, sizeof(k));
-		if (sscanf(line, "%31s %lu %lu %lu %lu %lu : tunables %lu %lu %lu : slabdata %lu %lu %lu",
-			   k.name, &k.active_objs, &k.num_objs, &k.objsize, &k.objperslab,
-			   &k.pagesperslab, &k.limit, &k.batchcount, &k.sharedfactor,
-			   &k.active_slabs, &k.num_slabs, &k.sharedavail) != 12)
+		if (sscanf(line, SLABINFO_ROW, k.name, &k.active_objs, &k.num_objs, &k.objsize,
+			   &k.objperslab, &k.pagesperslab, &k.limit, &k.batchcount,
+			   &k.sharedfactor, &k.active_slabs, &k.num_slabs, &k.sharedavail) != 12)
 			return fail("slabinfo row", line);
 		*(struct mm_slab *)grow((void **)&s->v, s->nr, sizeof(k)) = k;
 		s->nr++;
