@@ -749,13 +749,10 @@ int mm_parse_walk(const char *text, struct mm_walk *w)
 	memset(w, 0, sizeof(*w));
 	if (!next_line(&text, line, sizeof(line)))
 		return fail("walk", "empty");
-	if (sscanf(line, "address %llx, pid %d", &w->addr, &w->pid) == 2) {
-		/* a user walk */
-	} else if (sscanf(line, "address %llx, kernel", &w->addr) == 1) {
-		w->pid = 0;
-	} else {
+	/* A user walk (pid N), or the kernel's (pid 0, as memset left it). */
+	if (sscanf(line, "address %llx, pid %d", &w->addr, &w->pid) != 2 &&
+	    sscanf(line, "address %llx, kernel", &w->addr) != 1)
 		return fail("walk address line", line);
-	}
 	while (next_line(&text, line, sizeof(line))) {
 		char rest[256] = "";
 		int off = 0;
