@@ -521,8 +521,8 @@ struct canvas {
 	unsigned int w, h;
 };
 
-static void rect(struct canvas *cv, unsigned int x, unsigned int y, unsigned int w,
-		 unsigned int h, const unsigned char rgb[3])
+static void draw_rect(struct canvas *cv, unsigned int x, unsigned int y, unsigned int w,
+		      unsigned int h, const unsigned char rgb[3])
 {
 	unsigned int i, j;
 
@@ -536,7 +536,7 @@ static void rect(struct canvas *cv, unsigned int x, unsigned int y, unsigned int
 			memcpy(cv->rgb + ((size_t)j * cv->w + i) * 3, rgb, 3);
 }
 
-static void text(struct canvas *cv, unsigned int x, unsigned int y, const char *s)
+static void draw_text(struct canvas *cv, unsigned int x, unsigned int y, const char *s)
 {
 	static const unsigned char ink[3] = { 0, 0, 0 };
 	size_t k, g;
@@ -564,9 +564,9 @@ static void text(struct canvas *cv, unsigned int x, unsigned int y, const char *
 				continue;
 			for (b = 0; b < 15; b++)
 				if (font[g].bits[b] == '1')
-					rect(cv, x + (b % 3) * GLYPH_SCALE,
-					     y + (b / 3) * GLYPH_SCALE, GLYPH_SCALE,
-					     GLYPH_SCALE, ink);
+					draw_rect(cv, x + (b % 3) * GLYPH_SCALE,
+						  y + (b / 3) * GLYPH_SCALE, GLYPH_SCALE,
+						  GLYPH_SCALE, ink);
 			break;
 		}
 	}
@@ -593,14 +593,14 @@ static void draw(struct canvas *cv, const struct mm_map *m, const struct layout 
 	if (w < MARGIN * 2 + LEGEND_COLS * LEGEND_W)
 		w = MARGIN * 2 + LEGEND_COLS * LEGEND_W;
 	if (cv->w)
-		rect(cv, 0, 0, cv->w, cv->h, white);
+		draw_rect(cv, 0, 0, cv->w, cv->h, white);
 	if (l->ppc > 1)
 		snprintf(buf, sizeof(buf), "mmlab pool: %lu pages, a cell per %lu pages",
 			 m->nr_pages, l->ppc);
 	else
 		snprintf(buf, sizeof(buf), "mmlab pool: %lu pages, a cell per page", m->nr_pages);
 	if (cv->w)
-		text(cv, MARGIN, y, buf);
+		draw_text(cv, MARGIN, y, buf);
 	y += HEAD_H;
 	for (r = 0; r < l->nr_rows; r++) {
 		const struct vrow *row = &l->rows[r];
@@ -611,10 +611,10 @@ static void draw(struct canvas *cv, const struct mm_map *m, const struct layout 
 			zone_span(m, row->zone, &s, &e, &p);
 			y += 4;
 			if (cv->w) {
-				rect(cv, MARGIN, y, w - 2 * MARGIN, 2, line);
+				draw_rect(cv, MARGIN, y, w - 2 * MARGIN, 2, line);
 				snprintf(buf, sizeof(buf), "zone %s: pfn 0x%lx-0x%lx, %lu pages",
 					 m->zones[row->zone], s, e, p);
-				text(cv, MARGIN, y + 5, buf);
+				draw_text(cv, MARGIN, y + 5, buf);
 			}
 			y += HEAD_H;
 		} else if (l->cells[row->first].pfn / l->ppc !=
@@ -625,7 +625,7 @@ static void draw(struct canvas *cv, const struct mm_map *m, const struct layout 
 			      l->rows[r - 1].zone != row->zone)) {
 			snprintf(buf, sizeof(buf), "0x%lx", l->cells[row->first].pfn);
 			if (cs * 8 >= TEXT_H)
-				text(cv, MARGIN, y, buf);
+				draw_text(cv, MARGIN, y, buf);
 		}
 		for (k = 0; k < row->n && cv->w; ) {
 			unsigned char rgb[3], rgb2[3];
@@ -644,10 +644,10 @@ static void draw(struct canvas *cv, const struct mm_map *m, const struct layout 
 					run++;
 				}
 			}
-			rect(cv, x0 + (unsigned int)k * cs, y, (unsigned int)run * cs,
-			     cs > 3 ? cs - 1 : cs, rgb);
+			draw_rect(cv, x0 + (unsigned int)k * cs, y, (unsigned int)run * cs,
+				  cs > 3 ? cs - 1 : cs, rgb);
 			if (l->cells[row->first + k].c.head && cs > 3)	/* a block starts */
-				rect(cv, x0 + (unsigned int)k * cs, y, 1, cs - 1, line);
+				draw_rect(cv, x0 + (unsigned int)k * cs, y, 1, cs - 1, line);
 			k += run;
 		}
 		y += cs;
@@ -665,9 +665,9 @@ static void draw(struct canvas *cv, const struct mm_map *m, const struct layout 
 			unsigned char rgb[3];
 
 			map_rgb(&lg[i].c, rgb);
-			rect(cv, lx, ly, TEXT_H, TEXT_H, rgb);
+			draw_rect(cv, lx, ly, TEXT_H, TEXT_H, rgb);
 			snprintf(buf, sizeof(buf), "%s (%lu)", lg[i].name, lg[i].pages);
-			text(cv, lx + TEXT_H + 6, ly, buf);
+			draw_text(cv, lx + TEXT_H + 6, ly, buf);
 		}
 		shown++;
 	}

@@ -53,7 +53,7 @@ static void check_eq(long long a, long long b, int line, const char *sa, const c
 }
 
 /* Reads FIXTURES/rel; NULL (and a skip note) if it is not there. */
-static char *fixture(const char *rel)
+static char *read_fixture(const char *rel)
 {
 	char path[1024];
 	char *t;
@@ -233,7 +233,7 @@ static void test_pool(void)
 	size_t i;
 
 	current = "pool";
-	t = fixture("load/pool");
+	t = read_fixture("load/pool");
 	if (!t)
 		return;
 	CHECK_EQ(mm_parse_pool(t, &p), 0);
@@ -283,12 +283,12 @@ static void test_zone_files(const char *state)
 	current = state;
 	for (i = 0; i < 6; i++) {
 		snprintf(rel, sizeof(rel), "%s/%s", state, files[i]);
-		t[i] = fixture(rel);
+		t[i] = read_fixture(rel);
 		if (!t[i])
 			return;
 	}
 	snprintf(rel, sizeof(rel), "%s/pagetypeinfo", state);
-	tpt = fixture(rel);
+	tpt = read_fixture(rel);
 	if (!tpt)
 		return;
 	CHECK_EQ(mm_parse_zone_rows(t[0], &bi, false), 0);
@@ -375,7 +375,7 @@ static void test_zoneinfo_values(void)
 	char *t;
 
 	current = "zoneinfo values";
-	t = fixture("alloc/zoneinfo");
+	t = read_fixture("alloc/zoneinfo");
 	if (!t)
 		return;
 	CHECK_EQ(mm_parse_zoneinfo(t, &zi), 0);
@@ -423,7 +423,7 @@ static void test_handles(void)
 	char *t;
 
 	current = "handles";
-	t = fixture("alloc/handles");
+	t = read_fixture("alloc/handles");
 	if (!t)
 		return;
 	CHECK_EQ(mm_parse_handles(t, &h), 0);
@@ -450,7 +450,7 @@ static void test_handles(void)
 	CHECK_EQ(h.v[1].order, -1);
 	mm_handles_free(&h);
 
-	t = fixture("freed/handles");
+	t = read_fixture("freed/handles");
 	if (!t)
 		return;
 	CHECK_EQ(mm_parse_handles(t, &h), 0);
@@ -485,7 +485,7 @@ static void test_validate(void)
 	char *t;
 
 	current = "validate";
-	t = fixture("alloc/validate");
+	t = read_fixture("alloc/validate");
 	if (!t)
 		return;
 	CHECK_EQ(mm_parse_validate(t, &v), 0);
@@ -507,8 +507,8 @@ static void test_restored(void)
 	size_t i;
 
 	current = "load vs freed";
-	ta = fixture("load/free_lists");
-	tb = fixture("freed/free_lists");
+	ta = read_fixture("load/free_lists");
+	tb = read_fixture("freed/free_lists");
 	if (!ta || !tb) {
 		free(ta);
 		free(tb);
@@ -586,9 +586,9 @@ static void test_map_invariants(const char *state)
 
 	current = state;
 	snprintf(rel, sizeof(rel), "%s/zoneinfo", state);
-	tz = fixture(rel);
+	tz = read_fixture(rel);
 	snprintf(rel, sizeof(rel), "%s/handles", state);
-	th = fixture(rel);
+	th = read_fixture(rel);
 	if (!tz || !th) {
 		free(tz);
 		free(th);
@@ -630,7 +630,7 @@ static void test_json(void)
 	char *t, *out = NULL;
 
 	current = "json";
-	t = fixture("alloc/buddyinfo");
+	t = read_fixture("alloc/buddyinfo");
 	if (!t)
 		return;
 	CHECK_EQ(mm_parse_zone_rows(t, &bi, false), 0);
@@ -642,7 +642,7 @@ static void test_json(void)
 	free(out);
 	free(t);
 
-	t = fixture("alloc/pool");
+	t = read_fixture("alloc/pool");
 	if (t) {
 		CHECK_EQ(mm_parse_pool(t, &p), 0);
 		JSON_OF(out, json_pool(&_j, "pool", &p));
@@ -702,7 +702,7 @@ static void test_walk_handwritten(void)
 	char *t, *out = NULL;
 
 	current = "walk (hand-written fixture)";
-	t = fixture("handwritten/walk");
+	t = read_fixture("handwritten/walk");
 	if (!t)
 		return;
 	CHECK_EQ(mm_parse_walk(t, &w), 0);
@@ -728,7 +728,7 @@ static void test_walk_handwritten(void)
 	free(out);
 	free(t);
 
-	t = fixture("handwritten/walk.stopped");
+	t = read_fixture("handwritten/walk.stopped");
 	if (!t)
 		return;
 	CHECK_EQ(mm_parse_walk(t, &w), 0);
@@ -759,7 +759,7 @@ static void test_walk_captured(void)
 
 		current = "walk (captured, not mapped)";
 		snprintf(rel, sizeof(rel), "vmalloc/alloc/walk.%s", i ? "noncanonical" : "unmapped");
-		t = fixture(rel);
+		t = read_fixture(rel);
 		if (!t) {
 			skipped++;
 			continue;
@@ -781,7 +781,7 @@ static void test_walk_captured(void)
 			continue;
 		snprintf(rel, sizeof(rel), "%s/alloc/walk.%s", i < 5 ? "vmalloc" : "vmalloc-4level",
 			 names[i % 5]);
-		t = fixture(rel);
+		t = read_fixture(rel);
 		if (!t) {
 			skipped++;
 			continue;
@@ -820,7 +820,7 @@ static void test_slab(void)
 	bool found = false;
 
 	current = "slabinfo (captured)";
-	t = fixture("slab/alloc/slabinfo");
+	t = read_fixture("slab/alloc/slabinfo");
 	if (!t) {
 		skipped++;
 		return;
@@ -843,7 +843,7 @@ static void test_slab(void)
 	CHECK(found);
 	mm_slabinfo_free(&s);
 	free(t);
-	t = fixture("slab/alloc/slab/capture/slabs");
+	t = read_fixture("slab/alloc/slab/capture/slabs");
 	if (!t)
 		return;
 	CHECK_EQ(mm_parse_slab_pages(t, &sp), 0);
@@ -870,7 +870,7 @@ static void test_vmalloc(void)
 	char *t;
 
 	current = "vmallocinfo (captured)";
-	t = fixture("vmalloc/alloc/vmallocinfo");
+	t = read_fixture("vmalloc/alloc/vmallocinfo");
 	if (!t) {
 		skipped++;
 		return;
@@ -885,7 +885,7 @@ static void test_vmalloc(void)
 	}
 	mm_vmallocinfo_free(&v);
 	free(t);
-	t = fixture("vmalloc/alloc/vmap_areas");
+	t = read_fixture("vmalloc/alloc/vmap_areas");
 	if (!t)
 		return;
 	CHECK_EQ(mm_parse_vmap_areas(t, &va), 0);
