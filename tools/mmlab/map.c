@@ -72,6 +72,10 @@ static char cell_char(const struct mm_cell *c)
 	return state_char[c->state < MM_S_NR ? c->state : MM_S_ALLOC];
 }
 
+/* What cell_char() returns, for the JSON's "cell_chars". */
+static const char cell_chars[] =
+	"0-9A: free order, c: per-cpu, P: pages, s: slab, v: vmalloc, t: pagetable, #: allocated";
+
 /* === Building the map === */
 
 static long page_index(const struct mm_map *m, unsigned long pfn)
@@ -453,8 +457,9 @@ static void map_terminal(const struct mm_map *m, const struct layout *l)
 	int n, i;
 
 	term_init(&t);
-	printf("mmlab pool: %lu pages, one cell per %lu page%s (cell = state of most of its"
-	       " pages)\n", m->nr_pages, l->ppc, l->ppc > 1 ? "s" : "");
+	printf("mmlab pool: %lu pages, one cell per %lu page%s", m->nr_pages, l->ppc,
+	       l->ppc > 1 ? "s" : "");
+	printf(" (cell = state of most of its pages)\n");
 	for (r = 0; r < l->nr_rows; r++) {
 		const struct vrow *row = &l->rows[r];
 
@@ -527,8 +532,8 @@ static void draw_rect(struct canvas *cv, unsigned int x, unsigned int y, unsigne
 	unsigned int i, j;
 
 	if (cv->svg) {
-		fprintf(cv->f, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" "
-			"fill=\"#%02x%02x%02x\"/>\n", x, y, w, h, rgb[0], rgb[1], rgb[2]);
+		fprintf(cv->f, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\"", x, y, w, h);
+		fprintf(cv->f, " fill=\"#%02x%02x%02x\"/>\n", rgb[0], rgb[1], rgb[2]);
 		return;
 	}
 	for (j = y; j < y + h && j < cv->h; j++)
@@ -695,10 +700,11 @@ int map_write_svg(const struct mm_map *m, const char *file, unsigned long ppc)
 		layout_free(&l);
 		return -1;
 	}
-	fprintf(cv.f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%u\" height=\"%u\" "
-		"font-family=\"monospace\" font-size=\"%d\" shape-rendering=\"crispEdges\">\n",
-		cv.w, cv.h, TEXT_H + 2);
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", cv.f);
+	fprintf(cv.f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%u\" height=\"%u\"",
+		cv.w, cv.h);
+	fprintf(cv.f, " font-family=\"monospace\" font-size=\"%d\"", TEXT_H + 2);
+	fputs(" shape-rendering=\"crispEdges\">\n", cv.f);
 	draw(&cv, m, &l, cell_px(ppc));
 	fputs("</svg>\n", cv.f);
 	layout_free(&l);
@@ -742,8 +748,7 @@ static void map_json(const struct mm_map *m, const struct layout *l)
 	for (o = 0; o < MM_MAX_ORDER; o++)
 		json_uint(&j, NULL, m->free_by_order[o]);
 	json_arr_end(&j);
-	json_str(&j, "cell_chars", "0-9A: free order, c: per-cpu, P: pages, s: slab, "
-		 "v: vmalloc, t: pagetable, #: allocated");
+	json_str(&j, "cell_chars", cell_chars);
 	json_arr(&j, "rows");
 	s = xcalloc(l->cols + 1, 1);
 	for (r = 0; r < l->nr_rows; r++) {
