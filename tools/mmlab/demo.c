@@ -375,8 +375,8 @@ static int demo_buddy(void)
 		goto out_c;
 	show_changes(&c, &d);
 	if (a.bi.nr == d.bi.nr && !memcmp(a.bi.z, d.bi.z, sizeof(a.bi.z[0]) * a.bi.nr))
-		say("  => buddyinfo is back to where it started: each split was undone by a"
-		    " merge.\n");
+		say("  => buddyinfo is back to where it started: %s\n",
+		    "each split was undone by a merge.");
 	else
 		say("  => buddyinfo differs from the start: other allocations ran meanwhile.\n");
 	rc = 0;
