@@ -31,7 +31,7 @@ static const char *current = "";
 #define CHECK(cond) check(!!(cond), __LINE__, "%s", #cond)
 #define CHECK_EQ(a, b) check_eq((long long)(a), (long long)(b), __LINE__, #a, #b)
 
-static void check(int ok, int line, const char *fmt, ...)
+static __printf(3, 4) void check(int ok, int line, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -66,7 +66,7 @@ static char *read_fixture(const char *rel)
 }
 
 /* Runs a shell command; its output (stdout and stderr) and exit status. */
-static char *run(int *status, const char *fmt, ...)
+static __printf(2, 3) char *run(int *status, const char *fmt, ...)
 {
 	size_t len = 0, cap = 65536;
 	char cmd[2048], *out;
