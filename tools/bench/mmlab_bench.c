@@ -71,9 +71,9 @@ module_param(cold_loops, uint, 0444);
 MODULE_PARM_DESC(cold_loops,
 		 "Timed operations per run of the cold per-CPU path, each after emptying the list (default 200)");
 
-static uint repeats = 7;
+static uint repeats = 11;
 module_param(repeats, uint, 0444);
-MODULE_PARM_DESC(repeats, "Interleaved mmlab/native repetitions per case (default 7, at most 64)");
+MODULE_PARM_DESC(repeats, "Interleaved mmlab/native repetitions per case (default 11, at most 64)");
 
 static bool scaling = true;
 module_param(scaling, bool, 0444);
