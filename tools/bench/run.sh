@@ -98,14 +98,22 @@ for name in $names; do
 done
 tr -d '\r' <"$console" | sed -n '/mmlab-bench: begin slabinfo/,/mmlab-bench: end slabinfo/p' |
 	sed '1d;$d' >"$out/native-slabinfo.txt"
+orig=""
+[ -n "$fromlog" ] && orig=$(dirname "$fromlog")/info.txt
 {
-	echo "date=$stamp"
-	echo "kernel=$release"
-	echo "accelerator=${accel:-unknown}"
-	echo "host=$(uname -n) nproc=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "source=$(git -C "$MMLAB_TOP" describe --always --dirty 2>/dev/null || echo unknown)"
+	if [ -f "$orig" ]; then
+		# The run's own header: when and where it ran, not this remake.
+		sed -n '1,5p' "$orig"
+	else
+		echo "date=$stamp"
+		echo "kernel=$release"
+		echo "accelerator=${accel:-unknown}"
+		echo "host=$(uname -n) nproc=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
+		echo "source=$(git -C "$MMLAB_TOP" describe --always --dirty 2>/dev/null || echo unknown)"
+	fi
 	sed -n 's/^info //p' "$lines"
-} >"$out/info.txt"
+} >"$out/info.txt.new"
+mv "$out/info.txt.new" "$out/info.txt"
 rm -f "$lines"
 
 done_line=$(tr -d '\r' <"$console" | sed -n 's/^.*mmlab-bench: done //p' | tail -n 1)
@@ -130,24 +138,27 @@ worst() {
 		$1 + 0 >= from && c { if (m == "" || $c + 0 > m + 0) { m = $c; k = $1 } }
 		END { if (m != "") print m " (" k ")" }' "$1"
 }
-goal() {	# NAME TARGET MEASURED
+goal() {	# NAME TARGET MEASURED [NATIVE'S OWN FIGURE]
 	local met=missed v=${3%% *}
 	if [ -z "$v" ]; then
 		met="not measured"
 	elif awk -v v="$v" -v t="$2" 'BEGIN { exit !(v + 0 <= t + 0) }'; then
 		met=met
 	fi
-	echo "$1,$2,${3:-},$met"
+	echo "$1,$2,${3:-},${4:-},$met"
 }
 {
-	echo "goal,target,measured,result"
+	echo "goal,target,measured,native,result"
 	goal "order-0 per-CPU round trip / native" 1.0 "$(col "$out/buddy_pcp_hot.csv" hot ratio)"
 	goal "orders 1-10 round trip / native (worst order)" 1.2 "$(worst "$out/buddy_order.csv" ratio 1)"
-	goal "metadata bytes per page" 16 "$(col "$out/memory.csv" metadata_per_page mmlab)"
+	goal "metadata bytes per page" 16 "$(col "$out/memory.csv" metadata_per_page mmlab)" \
+		"$(col "$out/memory.csv" metadata_per_page native)"
 	goal "2-thread / 1-thread per-op: order-0 per-CPU path" 1.1 \
-		"$(col "$out/buddy_pcp_hot_scaling.csv" hot mmlab_scale)"
+		"$(col "$out/buddy_pcp_hot_scaling.csv" hot mmlab_scale)" \
+		"$(col "$out/buddy_pcp_hot_scaling.csv" hot native_scale)"
 	goal "2-thread / 1-thread per-op: batch of 64 (per-CPU)" 1.1 \
-		"$(col "$out/buddy_batch_scaling.csv" 64 mmlab_scale)"
+		"$(col "$out/buddy_batch_scaling.csv" 64 mmlab_scale)" \
+		"$(col "$out/buddy_batch_scaling.csv" 64 native_scale)"
 	goal "slab and kmalloc fast paths / native" 1.2 ""
 	goal "vmalloc / native at every size" 1.0 ""
 } >"$out/goals.csv"
