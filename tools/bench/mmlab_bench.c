@@ -24,7 +24,11 @@
  *   mmlab-bench: done result=ok|FAIL scenarios=N
  *
  * To add a benchmark: write a body (one side of one case, see
- * struct bench_ctx) and add one line to scenarios[].
+ * struct bench_ctx; a side_*() pair per allocator keeps it free of
+ * branches and indirect calls), with a prepare/finish pair if each case
+ * needs an object of its own (a kmem_cache of the case's size), and add
+ * one line to scenarios[]. The runner, the interleaving, the scaling runs,
+ * the CSV lines, and run.sh's table and plots are the same for all.
  */
 
 #define pr_fmt(fmt) "mmlab-bench: " fmt
@@ -126,14 +130,21 @@ struct bench_time {
  * @param:	the case's parameter (order, batch size, ...).
  * @loops:	operations to time.
  * @cpu:	the CPU the worker is bound to.
+ * @thread:	index of this worker among the run's, 0 .. @nr_threads - 1.
+ * @nr_threads:	workers of the run (1, or every online CPU for scaling).
  * @pages:	scratch for bodies that hold pages (BENCH_COLD_HOLD entries).
+ * @priv:	what the scenario's @prepare returned for this case and side
+ *		(e.g. a kmem_cache of the case's size), shared by the workers.
  */
 struct bench_ctx {
 	bool mmlab;
 	int param;
 	unsigned long loops;
 	int cpu;
+	unsigned int thread;
+	unsigned int nr_threads;
 	struct page **pages;
+	void *priv;
 };
 
 /**
@@ -148,6 +159,9 @@ struct bench_ctx {
  *		add to @t (bench_start() and bench_stop() around the timed
  *		part); NULL for a report.
  * @report:	an untimed benchmark that prints its own CSV; NULL if timed.
+ * @prepare:	optional: set up one side of one case before its runs
+ *		(create a cache, an area ...); its result is @ctx->priv.
+ * @finish:	optional: undo @prepare after the case's last run.
  * @no_scaling:	do not run it on every CPU at once.
  * @loops_div:	divide `loops` by this for this scenario (0: 1).
  */
@@ -160,6 +174,8 @@ struct bench_scenario {
 	const char *const *labels;
 	void (*body)(struct bench_ctx *ctx, struct bench_time *t);
 	int (*report)(const struct bench_scenario *s);
+	void *(*prepare)(bool mmlab, int param);
+	void (*finish)(bool mmlab, int param, void *priv);
 	bool no_scaling;
 	unsigned int loops_div;
 };
@@ -720,8 +736,8 @@ static int bench_worker_fn(void *data)
 	w->s->body(&warm, &unused);
 	/* Released together: the timed parts of all workers overlap. */
 	atomic_inc(&nr_warm);
-	while (atomic_read(&nr_warm) < nr_threads)
-		cpu_relax();
+	while (atomic_read(&nr_warm) < READ_ONCE(nr_threads))
+		cond_resched();
 	w->s->body(&w->ctx, &w->t);
 	complete(&w->done);
 	while (!kthread_should_stop())
@@ -738,7 +754,7 @@ static struct bench_worker workers[NR_CPUS > 64 ? 64 : NR_CPUS];
  * failed (the figure would be meaningless).
  */
 static int run_side(const struct bench_scenario *s, int param, bool mm,
-		    unsigned int threads, u64 *ps, u64 *pc)
+		    void *priv, unsigned int threads, u64 *ps, u64 *pc)
 {
 	unsigned long nloops = side_loops(s);
 	u64 ns = 0, cyc = 0, failed = 0;
@@ -758,6 +774,9 @@ static int run_side(const struct bench_scenario *s, int param, bool mm,
 		w->ctx.param = param;
 		w->ctx.loops = max(nloops, 1UL);
 		w->ctx.cpu = cpu;
+		w->ctx.thread = i;
+		w->ctx.nr_threads = threads;
+		w->ctx.priv = priv;
 		init_completion(&w->done);
 		w->task = kthread_create_on_cpu(bench_worker_fn, w, cpu, "mmlab_bench/%u");
 		if (IS_ERR(w->task)) {
@@ -892,17 +911,30 @@ static int run_case(const struct bench_scenario *s, unsigned int p,
 	u64 tmp[BENCH_MAX_REPEATS], med, lo, hi;
 	unsigned int rep, k;
 	char label[16];
-	int err;
+	int err = 0;
+	void *priv[2] = { NULL, NULL };	/* native, mmlab */
 
+	if (s->prepare) {
+		for (k = 0; k < 2; k++) {
+			priv[k] = s->prepare(k, s->params[p]);
+			if (IS_ERR(priv[k])) {
+				err = PTR_ERR(priv[k]);
+				priv[k] = NULL;
+				goto out;
+			}
+		}
+	}
 	for (rep = 0; rep < repeats; rep++) {
 		for (k = 0; k < NR_RUNS; k++) {
+			bool mm = k == MM_1T || k == MM_NT;
+
 			if (k >= MM_NT && threads < 2)
 				break;
-			err = run_side(s, s->params[p], k == MM_1T || k == MM_NT,
+			err = run_side(s, s->params[p], mm, priv[mm],
 				       k >= MM_NT ? threads : 1,
 				       &r[k].ns[rep], &r[k].cyc[rep]);
 			if (err)
-				return err;
+				goto out;
 			cond_resched();
 		}
 	}
@@ -919,7 +951,12 @@ static int run_case(const struct bench_scenario *s, unsigned int p,
 		milli(4, med), milli(5, lo), milli(6, hi));
 	if (threads > 1)
 		print_scaling_row(s, label, threads, r);
-	return 0;
+out:
+	for (k = 0; k < 2; k++) {
+		if (s->finish && priv[k])
+			s->finish(k, s->params[p], priv[k]);
+	}
+	return err;
 }
 
 static int run_timed(const struct bench_scenario *s)
