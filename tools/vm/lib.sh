@@ -68,7 +68,7 @@ headers_release() {
 copy_sources() {
 	local dir=$1 f
 	mkdir -p "$dir"
-	(cd "$MMLAB_TOP" && git ls-files -co --exclude-standard -- Kbuild Makefile module kunit tools/stress) \
+	(cd "$MMLAB_TOP" && git ls-files -co --exclude-standard -- Kbuild Makefile module kunit tools/stress tools/bench) \
 		>"$dir/.sources.new"
 	if [ -f "$dir/.sources" ]; then
 		comm -23 <(sort "$dir/.sources") <(sort "$dir/.sources.new") |
