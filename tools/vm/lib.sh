@@ -31,6 +31,7 @@ qemu-system-x86_64 qemu-system-x86
 /usr/include/openssl/ssl.h libssl-dev
 /usr/src/linux-source-6.1.tar.xz linux-source-6.1
 /usr/share/doc/linux-headers-amd64 linux-headers-amd64
+modinfo kmod
 "
 
 # install_deps - apt-get install whatever of MMLAB_DEPS is missing.
