@@ -173,11 +173,11 @@ static void kmalloc_ksize_test(struct kunit *test)
 				    "size %zu", n);
 		KUNIT_EXPECT_TRUE_MSG(test, IS_ALIGNED((unsigned long)p,
 						       kmalloc_guarantee(n)),
-				      "size %zu: %px", n, p);
+				      "size %zu: %p", n, p);
 		/* The guarantee is the native one: kmalloc() keeps it too. */
 		KUNIT_EXPECT_TRUE_MSG(test, IS_ALIGNED((unsigned long)q,
 						       kmalloc_guarantee(n)),
-				      "native size %zu: %px", n, q);
+				      "native size %zu: %p", n, q);
 		/* The whole usable size is ours to write. */
 		memset(p, 0x5a, mmlab_ksize(p));
 		kfree(q);
@@ -236,8 +236,10 @@ static void krealloc_test(struct kunit *test)
 				KUNIT_FAIL(test, "to %zu: byte %zu lost", sizes[i], j);
 				break;
 			}
-		for (j = 0; j < sizes[i]; j++)
-			np[j] = nq[j] = (u8)(j * 7);
+		for (j = 0; j < sizes[i]; j++) {
+			np[j] = (u8)(j * 7);
+			nq[j] = np[j];
+		}
 		have = sizes[i];
 		p = np;
 		q = nq;
@@ -624,7 +626,8 @@ static void next_pointer_test(struct kunit *test)
 	slab->freelist[slab->active] = s->num + 0x12;
 	KUNIT_EXPECT_EQ(test, mmlab_kmem_cache_validate(s), 2L);
 	KUNIT_EXPECT_EQ(test, take_reports(line, sizeof(line)), 1);
-	KUNIT_EXPECT_NOT_NULL(test, strstr(line, "BUG mmlab-TestSlub_next_ptr_free: Freechain corrupt"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(line, "Freechain corrupt"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(line, "BUG mmlab-TestSlub_next_ptr_free: "));
 	KUNIT_EXPECT_EQ(test, mmlab_kmem_cache_validate(s), 0L);
 	expect_valid(test);
 	mmlab_kmem_cache_destroy(s);

@@ -139,6 +139,7 @@ static int large_order(const void *x)
 	if (!PAGE_ALIGNED(x) || !virt_addr_valid(x))
 		return -1;
 	mp = pfn_to_mpage(PHYS_PFN(__pa(x)));
+	/* Pairs with the buddy's release: order and owner are the block's. */
 	if (!mp || smp_load_acquire(&mp->state) != MMLAB_PAGE_ALLOC ||
 	    mp->owner != MMLAB_OWNER_SLAB || mp->private)
 		return -1;

@@ -66,6 +66,7 @@ const char *const mmlab_slab_stat_names[MMLAB_NR_SLAB_STATS] = {
 static_assert(ARRAY_SIZE(mmlab_slab_stat_names) == MMLAB_NR_SLAB_STATS);
 
 LIST_HEAD(mmlab_slab_caches);
+/* Serialises create, destroy, shrink, hotplug drains and cache walks. */
 DEFINE_MUTEX(mmlab_slab_mutex);
 /*
  * Taken (besides the mutex) to add or remove a cache: a list change is never
@@ -125,6 +126,7 @@ struct mmlab_slab *mmlab_virt_to_slab(const void *x, bool *large)
 		if (!mp)
 			return NULL;
 	}
+	/* Pairs with the buddy's release: order and owner are those of the block. */
 	if (smp_load_acquire(&mp->state) != MMLAB_PAGE_ALLOC ||
 	    mp->owner != MMLAB_OWNER_SLAB || pfn - head >= (1UL << mp->order))
 		return NULL;

@@ -528,84 +528,146 @@ EXPORT_SYMBOL_NS_GPL(mmlab_kmem_cache_validate, MMLAB_INTERNAL);
 
 /* === The slab part of `validate` === */
 
+/* Whether @slab of @c is on the list its in-use count says. */
+static bool slab_list_ok(const struct mmlab_kmem_cache *c,
+			 const struct mmlab_slab *slab, unsigned int l)
+{
+	if (slab->cache != c || slab->list != l || slab->active > c->num)
+		return false;
+	if (!slab->active)
+		return l == MMLAB_SLABS_FREE;
+	return l == (slab->active == c->num ? MMLAB_SLABS_FULL : MMLAB_SLABS_PARTIAL);
+}
+
+/* Whether the page of @slab is a slab page of @c pointing to it. */
+static bool slab_page_ok(const struct mmlab_kmem_cache *c,
+			 const struct mmlab_slab *slab)
+{
+	struct mmlab_page *mp = pfn_to_mpage(slab->pfn);
+
+	return mp && mp->state == MMLAB_PAGE_ALLOC &&
+	       mp->owner == MMLAB_OWNER_SLAB && mp->order == c->gfporder &&
+	       mp->private == (unsigned long)slab;
+}
+
+/* The index of the first bad free entry of @slab's freelist, or num. */
+static unsigned int bad_free_entry(const struct mmlab_kmem_cache *c,
+				   const struct mmlab_slab *slab)
+{
+	unsigned int i;
+
+	for (i = slab->active; i < c->num; i++)
+		if (slab->freelist[i] >= c->num ||
+		    test_bit(slab->freelist[i], slab->objmap))
+			return i;
+	return c->num;
+}
+
+/* Whether object @idx is on @slab's free entries. */
+static bool on_freelist(const struct mmlab_kmem_cache *c,
+			const struct mmlab_slab *slab, unsigned int idx)
+{
+	unsigned int k;
+
+	for (k = slab->active; k < c->num; k++)
+		if (slab->freelist[k] == idx)
+			return true;
+	return false;
+}
+
+/* The slabs of @c: lists, pages, freelists, counters. */
+static void validate_lists(struct mmlab_validate *v, struct mmlab_kmem_cache *c)
+{
+	unsigned long free = 0, nr;
+	struct mmlab_slab *slab;
+	unsigned int l, i;
+
+	for (l = 0; l < MMLAB_NR_SLAB_LISTS; l++) {
+		nr = 0;
+		list_for_each_entry(slab, &c->slabs[l], slab_list) {
+			v->checked++;
+			nr++;
+			slab->vcount = 0;
+			if (!slab_list_ok(c, slab, l))
+				return mmlab_validate_fail(v,
+							   "cache %s: slab 0x%lx on %s with %u of %u in use",
+							   c->name, slab->pfn,
+							   mmlab_slab_list_names[l],
+							   slab->active, c->num);
+			if (!slab_page_ok(c, slab))
+				return mmlab_validate_fail(v,
+							   "cache %s: slab 0x%lx: not its slab page",
+							   c->name, slab->pfn);
+			i = bad_free_entry(c, slab);
+			if (i < c->num)
+				return mmlab_validate_fail(v,
+							   "cache %s: slab 0x%lx: bad free entry %u",
+							   c->name, slab->pfn, i);
+			free += c->num - slab->active;
+		}
+		if (nr != c->nr_slabs[l])
+			return mmlab_validate_fail(v,
+						   "cache %s: %lu slabs on %s, counter %lu",
+						   c->name, nr, mmlab_slab_list_names[l],
+						   c->nr_slabs[l]);
+	}
+	if (free != c->free_objects)
+		mmlab_validate_fail(v, "cache %s: %lu free objects, counter %lu",
+				    c->name, free, c->free_objects);
+}
+
+/* The array caches of @c: handed-out objects of the cache, tallied. */
+static void validate_arrays(struct mmlab_validate *v, struct mmlab_kmem_cache *c)
+{
+	struct mmlab_slab *slab;
+	unsigned int i, idx;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct mmlab_array_cache *ac = per_cpu_ptr(c->cpu_cache, cpu);
+
+		if (ac->avail > ac->limit)
+			return mmlab_validate_fail(v,
+						   "cache %s: cpu %d array holds %u, limit %u",
+						   c->name, cpu, ac->avail, ac->limit);
+		for (i = 0; i < ac->avail; i++) {
+			v->checked++;
+			slab = mmlab_virt_to_slab(ac->entry[i], NULL);
+			idx = c->num;
+			if (slab && slab->cache == c)
+				idx = mmlab_obj_to_index(c, slab, ac->entry[i]);
+			if (idx >= c->num || test_bit(idx, slab->objmap) ||
+			    on_freelist(c, slab, idx))
+				return mmlab_validate_fail(v,
+							   "cache %s: cpu %d array entry %u: not a handed-out object",
+							   c->name, cpu, i);
+			slab->vcount++;
+		}
+	}
+}
+
 /*
  * One cache, inside stop_machine(): lists, counters, object maps, array
  * cache entries. v->checked counts slabs and array entries.
  */
 static void validate_cache(struct mmlab_validate *v, struct mmlab_kmem_cache *c)
 {
-	unsigned long free = 0, nr;
 	struct mmlab_slab *slab;
-	unsigned int l, i;
-	int cpu;
+	unsigned int l, used;
 
-	for (l = 0; l < MMLAB_NR_SLAB_LISTS; l++) {
-		nr = 0;
+	validate_lists(v, c);
+	if (!v->failed)
+		validate_arrays(v, c);
+	for (l = 0; l < MMLAB_NR_SLAB_LISTS && !v->failed; l++) {
 		list_for_each_entry(slab, &c->slabs[l], slab_list) {
-			struct mmlab_page *mp = pfn_to_mpage(slab->pfn);
-
-			v->checked++;
-			nr++;
-			slab->vcount = 0;
-			if (slab->cache != c || slab->list != l || slab->active > c->num ||
-			    (slab->active == 0) != (l == MMLAB_SLABS_FREE) ||
-			    (slab->active == c->num) != (l == MMLAB_SLABS_FULL))
-				return mmlab_validate_fail(v, "cache %s: slab pfn=0x%lx on %s with %u of %u in use",
-							   c->name, slab->pfn,
-							   mmlab_slab_list_names[l],
-							   slab->active, c->num);
-			if (!mp || mp->state != MMLAB_PAGE_ALLOC ||
-			    mp->owner != MMLAB_OWNER_SLAB || mp->order != c->gfporder ||
-			    mp->private != (unsigned long)slab)
-				return mmlab_validate_fail(v, "cache %s: slab pfn=0x%lx: its page is not an order-%u slab page pointing to it",
-							   c->name, slab->pfn, c->gfporder);
-			for (i = slab->active; i < c->num; i++)
-				if (slab->freelist[i] >= c->num ||
-				    test_bit(slab->freelist[i], slab->objmap))
-					return mmlab_validate_fail(v, "cache %s: slab pfn=0x%lx: free entry %u (%u) invalid or allocated",
-								   c->name, slab->pfn, i,
-								   slab->freelist[i]);
-			free += c->num - slab->active;
-		}
-		if (nr != c->nr_slabs[l])
-			return mmlab_validate_fail(v, "cache %s: %lu slabs on %s, counter %lu",
-						   c->name, nr, mmlab_slab_list_names[l],
-						   c->nr_slabs[l]);
-	}
-	if (free != c->free_objects)
-		return mmlab_validate_fail(v, "cache %s: %lu free objects on the slabs, counter %lu",
-					   c->name, free, c->free_objects);
-
-	for_each_possible_cpu(cpu) {
-		struct mmlab_array_cache *ac = per_cpu_ptr(c->cpu_cache, cpu);
-
-		if (ac->avail > ac->limit)
-			return mmlab_validate_fail(v, "cache %s: cpu %d array holds %u, limit %u",
-						   c->name, cpu, ac->avail, ac->limit);
-		for (i = 0; i < ac->avail; i++) {
-			unsigned int idx, k;
-
-			v->checked++;
-			slab = mmlab_virt_to_slab(ac->entry[i], NULL);
-			idx = slab && slab->cache == c ?
-			      mmlab_obj_to_index(c, slab, ac->entry[i]) : c->num;
-			if (idx >= c->num || test_bit(idx, slab->objmap))
-				return mmlab_validate_fail(v, "cache %s: cpu %d array entry %u (0x%p) is not a handed-out object of the cache",
-							   c->name, cpu, i, ac->entry[i]);
-			for (k = slab->active; k < c->num; k++)
-				if (slab->freelist[k] == idx)
-					return mmlab_validate_fail(v, "cache %s: cpu %d array entry %u is on its slab's freelist",
-								   c->name, cpu, i);
-			slab->vcount++;
-		}
-	}
-	for (l = 0; l < MMLAB_NR_SLAB_LISTS; l++)
-		list_for_each_entry(slab, &c->slabs[l], slab_list)
-			if (bitmap_weight(slab->objmap, c->num) + slab->vcount != slab->active)
-				return mmlab_validate_fail(v, "cache %s: slab pfn=0x%lx: %u in use but %u allocated and %u in arrays",
+			used = bitmap_weight(slab->objmap, c->num);
+			if (used + slab->vcount != slab->active)
+				return mmlab_validate_fail(v,
+							   "cache %s: slab 0x%lx: %u in use, %u allocated, %u in arrays",
 							   c->name, slab->pfn, slab->active,
-							   bitmap_weight(slab->objmap, c->num),
-							   slab->vcount);
+							   used, slab->vcount);
+		}
+	}
 }
 
 /**

@@ -67,20 +67,20 @@ TRACE_EVENT(mmlab_kmalloc_large,
 );
 
 DECLARE_EVENT_CLASS(mmlab_slab_page,
-	    TP_PROTO(const char *name, unsigned long pfn, unsigned int order,
-		     unsigned int colour_off),
-	    TP_ARGS(name, pfn, order, colour_off),
-	    TP_STRUCT__entry(__string(name, name)
-			     __field(unsigned long, pfn)
-			     __field(unsigned int, order)
-			     __field(unsigned int, colour_off)),
-	    TP_fast_assign(__assign_str(name, name);
-			   __entry->pfn = pfn;
-			   __entry->order = order;
-			   __entry->colour_off = colour_off;),
-	    TP_printk("cache=%s pfn=0x%lx order=%u colour_off=%u",
-		      __get_str(name), __entry->pfn, __entry->order,
-		      __entry->colour_off)
+		    TP_PROTO(const char *name, unsigned long pfn, unsigned int order,
+			     unsigned int colour_off),
+		    TP_ARGS(name, pfn, order, colour_off),
+		    TP_STRUCT__entry(__string(name, name)
+				     __field(unsigned long, pfn)
+				     __field(unsigned int, order)
+				     __field(unsigned int, colour_off)),
+		    TP_fast_assign(__assign_str(name, name);
+				   __entry->pfn = pfn;
+				   __entry->order = order;
+				   __entry->colour_off = colour_off;),
+		    TP_printk("cache=%s pfn=0x%lx order=%u colour_off=%u",
+			      __get_str(name), __entry->pfn, __entry->order,
+			      __entry->colour_off)
 );
 
 /* A slab taken from the buddy allocator and populated. */
@@ -96,18 +96,18 @@ DEFINE_EVENT(mmlab_slab_page, mmlab_slab_shrink,
 	     TP_ARGS(name, pfn, order, colour_off));
 
 DECLARE_EVENT_CLASS(mmlab_array_cache,
-	    TP_PROTO(const char *name, int cpu, unsigned int nr, unsigned int avail),
-	    TP_ARGS(name, cpu, nr, avail),
-	    TP_STRUCT__entry(__string(name, name)
-			     __field(int, cpu)
-			     __field(unsigned int, nr)
-			     __field(unsigned int, avail)),
-	    TP_fast_assign(__assign_str(name, name);
-			   __entry->cpu = cpu;
-			   __entry->nr = nr;
-			   __entry->avail = avail;),
-	    TP_printk("cache=%s cpu=%d nr=%u avail=%u", __get_str(name),
-		      __entry->cpu, __entry->nr, __entry->avail)
+		    TP_PROTO(const char *name, int cpu, unsigned int nr, unsigned int avail),
+		    TP_ARGS(name, cpu, nr, avail),
+		    TP_STRUCT__entry(__string(name, name)
+				     __field(int, cpu)
+				     __field(unsigned int, nr)
+				     __field(unsigned int, avail)),
+		    TP_fast_assign(__assign_str(name, name);
+				   __entry->cpu = cpu;
+				   __entry->nr = nr;
+				   __entry->avail = avail;),
+		    TP_printk("cache=%s cpu=%d nr=%u avail=%u", __get_str(name),
+			      __entry->cpu, __entry->nr, __entry->avail)
 );
 
 /* Objects moved from the slab lists into a CPU's array cache. */
