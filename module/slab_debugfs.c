@@ -47,8 +47,6 @@ static const struct {
 	{ SLAB_POISON, "POISON" },
 	{ SLAB_STORE_USER, "STORE_USER" },
 	{ SLAB_HWCACHE_ALIGN, "HWCACHE_ALIGN" },
-	{ MMLAB_CFLGS_KMALLOC, "KMALLOC" },
-	{ MMLAB_CFLGS_CONTROL, "CONTROL" },
 };
 
 /* === slabinfo === */
