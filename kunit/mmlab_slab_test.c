@@ -10,11 +10,15 @@
 
 #include <kunit/test.h>
 #include <linux/bitmap.h>
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
+#include <linux/workqueue.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/poison.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/spinlock.h>
@@ -184,6 +188,8 @@ static void kmalloc_ksize_test(struct kunit *test)
 		mmlab_kfree(p);
 		if (test->status == KUNIT_FAILURE)
 			break;
+		/* Thousands of rounds: let others run (no RCU stall under TCG). */
+		cond_resched();
 	}
 }
 
@@ -394,6 +400,7 @@ static void no_overlap_test(struct kunit *test)
 			KUNIT_EXPECT_LE(test, objs[i] + c->size - c->red_left_pad, end);
 			KUNIT_EXPECT_TRUE(test, IS_ALIGNED(objs[i], c->align));
 			memset(p, 0x3c, c->object_size);
+			cond_resched();
 		}
 		sort(objs, nr, sizeof(*objs), cmp_ptr, NULL);
 		for (i = 1; i < nr; i++)
@@ -578,6 +585,51 @@ static void array_cache_test(struct kunit *test)
 	migrate_enable();
 	expect_valid(test);
 	mmlab_kmem_cache_free(c, objs[0]);
+	mmlab_kmem_cache_destroy(c);
+}
+
+/* Allocates and frees a few objects on the CPU it runs on (work_on_cpu()). */
+static long fill_array_here(void *arg)
+{
+	struct mmlab_kmem_cache *c = arg;
+	void *objs[5];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(objs); i++) {
+		objs[i] = mmlab_kmem_cache_alloc(c, GFP_KERNEL);
+		if (!objs[i])
+			break;
+	}
+	while (i-- > 0)
+		mmlab_kmem_cache_free(c, objs[i]);
+	return 0;
+}
+
+/* A CPU going offline gives its array caches back to the slabs. */
+static void hotplug_drain_test(struct kunit *test)
+{
+	struct mmlab_kmem_cache *c;
+	struct mmlab_array_cache *ac;
+	unsigned int cpu = cpumask_last(cpu_online_mask);
+	int ret;
+
+	if (!cpu || num_online_cpus() < 2)
+		kunit_skip(test, "needs a second online CPU");
+	c = create_cache(test, "test_hotplug", 128, 0, 0, NULL);
+	KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, fill_array_here, c), 0L);
+	ac = per_cpu_ptr(c->cpu_cache, cpu);
+	KUNIT_EXPECT_EQ(test, ac->avail, min(c->batchcount, c->num));
+	KUNIT_EXPECT_EQ(test, slabs_on(c, MMLAB_SLABS_FREE), 0UL);
+
+	ret = remove_cpu(cpu);
+	if (ret) {
+		mmlab_kmem_cache_destroy(c);
+		kunit_skip(test, "cpu %u cannot go offline: %d", cpu, ret);
+	}
+	KUNIT_EXPECT_EQ(test, ac->avail, 0U);
+	expect_lists(test, c, 0, 0, 1, 0);
+	KUNIT_EXPECT_EQ(test, add_cpu(cpu), 0);
+	expect_valid(test);
 	mmlab_kmem_cache_destroy(c);
 }
 
@@ -766,6 +818,7 @@ static struct kunit_case slab_cases[] = {
 	KUNIT_CASE(colour_test),
 	KUNIT_CASE(shrink_test),
 	KUNIT_CASE(array_cache_test),
+	KUNIT_CASE(hotplug_drain_test),
 	{}
 };
 
