@@ -26,4 +26,29 @@ bool mmlab_pfn_in_pool(unsigned long pfn);
 #define mmlab_alloc_page(gfp)		mmlab_alloc_pages(gfp, 0)
 #define mmlab_free_page(page)		mmlab_free_pages(page, 0)
 
+/* === Object allocator (slab) and kmalloc === */
+
+struct mmlab_kmem_cache;
+
+struct mmlab_kmem_cache *mmlab_kmem_cache_create(const char *name,
+						 unsigned int size,
+						 unsigned int align,
+						 slab_flags_t flags,
+						 void (*ctor)(void *));
+void *mmlab_kmem_cache_alloc(struct mmlab_kmem_cache *cachep, gfp_t gfp);
+void mmlab_kmem_cache_free(struct mmlab_kmem_cache *cachep, void *obj);
+int mmlab_kmem_cache_shrink(struct mmlab_kmem_cache *cachep);
+void mmlab_kmem_cache_drain(struct mmlab_kmem_cache *cachep);
+void mmlab_kmem_cache_destroy(struct mmlab_kmem_cache *cachep);
+unsigned int mmlab_kmem_cache_size(struct mmlab_kmem_cache *cachep);
+
+#define mmlab_kmem_cache_zalloc(cachep, gfp) \
+	mmlab_kmem_cache_alloc(cachep, (gfp) | __GFP_ZERO)
+
+void *mmlab_kmalloc(size_t size, gfp_t gfp);
+void *mmlab_kzalloc(size_t size, gfp_t gfp);
+void mmlab_kfree(const void *objp);
+size_t mmlab_ksize(const void *objp);
+void *mmlab_krealloc(const void *p, size_t new_size, gfp_t gfp);
+
 #endif /* _MMLAB_H */

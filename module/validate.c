@@ -26,6 +26,7 @@
 
 #include "buddy.h"
 #include "pool.h"
+#include "slab.h"
 #include "validate.h"
 
 /* === Reporting === */
@@ -350,6 +351,8 @@ static int validate_stopped(void *data)
 	struct mmlab_validate *v = data;
 
 	check_buddy(v);
+	if (!v->failed)
+		mmlab_validate_slab(v);
 	return 0;
 }
 

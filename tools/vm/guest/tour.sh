@@ -112,6 +112,45 @@ if [ -n "$id" ]; then
 	fi
 fi
 
+if [ -e "$D/slabinfo" ]; then
+	step "The object allocator: mmlab's caches, as /proc/slabinfo (slabinfo)"
+	show slabinfo
+
+	step "A cache of 64-byte objects: its slabs change as objects come and go"
+	ids=""
+	if control "cache_create name=tour size=64"; then
+		show slab/tour/params 16
+		show slab/tour/slabs
+		i=0
+		while [ "$i" -lt 3 ]; do
+			control "cache_alloc name=tour" || break
+			ids="$ids $(tail -n 1 "$D/handles" | awk '{ print $1 }')"
+			i=$((i + 1))
+		done
+		show handles
+		echo "-> A: allocated to us; c: taken from the slab in a batch, waiting in"
+		echo "   this CPU's array cache; .: free on the slab's freelist"
+		show slab/tour/slabs
+		show slab/tour/cpu_caches
+		for id in $ids; do
+			control "cache_free id=$id"
+		done
+		echo "-> the objects went back to the CPU's array cache (c), not to the slab"
+		show slab/tour/slabs
+		control shrink
+		echo "-> shrink drained the arrays and gave the free slab back to the buddy"
+		show slab/tour/slabs
+		control "cache_destroy name=tour"
+	fi
+
+	step "kmalloc: 100 bytes come from kmalloc-128 (handles)"
+	if control "kmalloc size=100"; then
+		show handles
+		id=$(tail -n 1 "$D/handles" | awk '{ print $1 }')
+		control "kfree id=$id"
+	fi
+fi
+
 if [ -f /mmlab/mmlab ]; then
 	cp /mmlab/mmlab /bin/mmlab && chmod 0755 /bin/mmlab
 	step "The same at a glance: mmlab(8)"
