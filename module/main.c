@@ -20,6 +20,8 @@
 #include "fault_inject.h"
 #include "pool.h"
 #include "validate.h"
+#include "vmalloc.h"
+#include "walk.h"
 
 /* === Parameters === */
 
@@ -127,18 +129,25 @@ static int __init mmlab_init(void)
 	err = mmlab_pcp_hotplug_init();
 	if (err)
 		goto err_buddy;
+	err = mmlab_vmalloc_init();
+	if (err)
+		goto err_pcp;
 
 	mmlab_debugfs_root = debugfs_create_dir("mmlab", NULL);
 	mmlab_buddy_debugfs_init(mmlab_debugfs_root);
 	mmlab_control_init(mmlab_debugfs_root);
 	mmlab_validate_debugfs_init(mmlab_debugfs_root);
 	mmlab_fault_inject_debugfs_init(mmlab_debugfs_root);
+	mmlab_vmalloc_debugfs_init(mmlab_debugfs_root);
+	mmlab_walk_debugfs_init(mmlab_debugfs_root);
 
 	pr_info("pool of %lu pages (%lu MiB) in %u blocks, metadata %zu bytes\n",
 		mmlab_pool.nr_pages, mmlab_pool.nr_pages / pages_per_mb,
 		mmlab_pool.nr_blocks, mmlab_pool.meta_bytes);
 	return 0;
 
+err_pcp:
+	mmlab_pcp_hotplug_exit();
 err_buddy:
 	mmlab_buddy_exit();
 err_pool:
@@ -152,6 +161,7 @@ static void __exit mmlab_exit(void)
 
 	debugfs_remove_recursive(mmlab_debugfs_root);
 	mmlab_control_exit();
+	mmlab_vmalloc_exit();
 	mmlab_pcp_hotplug_exit();
 	mmlab_buddy_exit();
 	reclaimed = mmlab_pool_exit();

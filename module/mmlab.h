@@ -26,4 +26,15 @@ bool mmlab_pfn_in_pool(unsigned long pfn);
 #define mmlab_alloc_page(gfp)		mmlab_alloc_pages(gfp, 0)
 #define mmlab_free_page(page)		mmlab_free_pages(page, 0)
 
+/* === Virtually contiguous areas (vmalloc) === */
+
+void *mmlab_vmalloc(unsigned long size);
+void *mmlab_vzalloc(unsigned long size);
+void *__mmlab_vmalloc(unsigned long size, unsigned long align, gfp_t gfp,
+		      const void *caller);
+void mmlab_vfree(const void *addr);
+void *mmlab_vmap(struct page **pages, unsigned int count);
+void mmlab_vunmap(const void *addr);
+struct page *mmlab_vmalloc_to_page(const void *addr);
+
 #endif /* _MMLAB_H */
