@@ -434,7 +434,13 @@ static struct mmlab_vmap_area *alloc_vmap_area(unsigned long size,
 	bool adjust, purged = false;
 	unsigned long addr;
 
-	adjust = !(align <= PAGE_SIZE || vend - vstart == size);
+	/*
+	 * The kernel widens the search to size + align - 1 for alignments
+	 * above a page (fewer backtracks, but a smaller range that happens to
+	 * be aligned is missed). mmlab keeps the exact lowest fit: the search
+	 * backtracks through find_vmap_lowest_match()'s climb instead.
+	 */
+	adjust = false;
 	va = kzalloc(sizeof(*va), GFP_KERNEL);
 	if (!va)
 		return NULL;
