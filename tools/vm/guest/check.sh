@@ -101,6 +101,27 @@ for f in $(find "$D" -type f | sort); do
 done
 [ "$nfiles" -gt 0 ] || bad "no files in $D"
 
+# The VMA rows of mm against /proc/<pid>/maps, line for line, for a task
+# that does nothing meanwhile. The gate area ([vsyscall]) is in maps but is
+# no VMA of the mm (get_gate_vma()), so it is left out of the comparison.
+if [ -e "$D/mm" ]; then
+	sleep 60 &
+	pid=$!
+	if echo "pid=$pid" >"$D/mm"; then
+		awk 'rows && !/^\t/; /^$/ { rows = 1 }' "$D/mm" >/tmp/mm.rows
+		grep -v ' \[vsyscall\]$' "/proc/$pid/maps" >/tmp/maps.rows
+		if cmp -s /tmp/mm.rows /tmp/maps.rows; then
+			say "mm of pid $pid matches /proc/$pid/maps ($(wc -l </tmp/maps.rows) vmas)"
+		else
+			bad "mm of pid $pid differs from /proc/$pid/maps"
+			diff /tmp/maps.rows /tmp/mm.rows
+		fi
+	else
+		bad "write pid=$pid to $D/mm"
+	fi
+	kill "$pid"
+fi
+
 for name in $tests; do
 	say "rmmod $name"
 	rmmod "$name" || bad "rmmod $name"
