@@ -229,7 +229,7 @@ static void walk_user_follow_pte(struct kunit *test)
 	struct mmlab_walk w;
 	struct mm_struct *mm;
 	struct pid *pid;
-	spinlock_t *ptl;
+	spinlock_t *ptl;	/* follow_pte()'s page-table lock */
 	pte_t *ptep, pte;
 
 	pid = find_get_pid(1);

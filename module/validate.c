@@ -376,31 +376,36 @@ static void check_va_tree(struct mmlab_validate *v, struct rb_root *root,
 		if (va->va_start >= va->va_end || va->va_start < prev_end ||
 		    va->va_end > mmlab_vwin.end || !PAGE_ALIGNED(va->va_start) ||
 		    !PAGE_ALIGNED(va->va_end)) {
-			mmlab_validate_fail(v, "vmalloc: %s area 0x%lx-0x%lx out of order, overlapping or outside the window",
+			mmlab_validate_fail(v,
+					    "vmalloc: %s area 0x%lx-0x%lx out of order, overlapping or outside the window",
 					    name, va->va_start, va->va_end);
 			return;
 		}
 		if (free_tree && n != rb_first(root) && va->va_start == prev_end) {
-			mmlab_validate_fail(v, "vmalloc: free areas touching at 0x%lx, not merged",
+			mmlab_validate_fail(v,
+					    "vmalloc: free areas touching at 0x%lx, not merged",
 					    prev_end);
 			return;
 		}
 		prev_end = va->va_end;
 		if (!free_tree) {
 			if (!va->vm)
-				mmlab_validate_fail(v, "vmalloc: %s area 0x%lx has no vm_struct",
+				mmlab_validate_fail(v,
+						    "vmalloc: %s area 0x%lx has no vm_struct",
 						    name, va->va_start);
 			continue;
 		}
 		if (va->vm)
-			mmlab_validate_fail(v, "vmalloc: free area 0x%lx has a vm_struct",
+			mmlab_validate_fail(v,
+					    "vmalloc: free area 0x%lx has a vm_struct",
 					    va->va_start);
 		if (n->rb_left)
 			max = max(max, va_of(n->rb_left)->subtree_max_size);
 		if (n->rb_right)
 			max = max(max, va_of(n->rb_right)->subtree_max_size);
 		if (va->subtree_max_size != max)
-			mmlab_validate_fail(v, "vmalloc: free area 0x%lx: subtree_max_size %lu, should be %lu",
+			mmlab_validate_fail(v,
+					    "vmalloc: free area 0x%lx: subtree_max_size %lu, should be %lu",
 					    va->va_start, va->subtree_max_size, max);
 	}
 }
@@ -417,7 +422,8 @@ static void check_unmapped(struct mmlab_validate *v, unsigned long start,
 			continue;
 		}
 		if (!pte_none(window_pte(addr)))
-			mmlab_validate_fail(v, "vmalloc: %s address 0x%lx has a PTE", what, addr);
+			mmlab_validate_fail(v,
+					    "vmalloc: %s address 0x%lx has a PTE", what, addr);
 	}
 }
 
@@ -429,7 +435,8 @@ static void check_busy_area(struct mmlab_validate *v, struct mmlab_vmap_area *va
 
 	if (vm->size != va->va_end - va->va_start ||
 	    vm->size != ((unsigned long)vm->nr_pages + 1) << PAGE_SHIFT) {
-		mmlab_validate_fail(v, "vmalloc: area 0x%lx: size %lu for %u pages and a range of %lu",
+		mmlab_validate_fail(v,
+				    "vmalloc: area 0x%lx: size %lu for %u pages and a range of %lu",
 				    va->va_start, vm->size, vm->nr_pages,
 				    va->va_end - va->va_start);
 		return;
@@ -442,7 +449,8 @@ static void check_busy_area(struct mmlab_validate *v, struct mmlab_vmap_area *va
 
 		v->checked++;
 		if (!pte_present(pte) || pte_pfn(pte) != pfn) {
-			mmlab_validate_fail(v, "vmalloc: 0x%lx: PTE 0x%llx, should map pfn 0x%lx",
+			mmlab_validate_fail(v,
+					    "vmalloc: 0x%lx: PTE 0x%llx, should map pfn 0x%lx",
 					    addr, (u64)pte_val(pte), pfn);
 			return;
 		}
@@ -451,7 +459,8 @@ static void check_busy_area(struct mmlab_validate *v, struct mmlab_vmap_area *va
 		mp = pfn_to_mpage(pfn);
 		if (!mp || mp->state != MMLAB_PAGE_ALLOC || mp->owner != MMLAB_OWNER_VMALLOC ||
 		    mp->order != vm->orders[i])
-			mmlab_validate_fail(v, "vmalloc: 0x%lx: pfn 0x%lx is not an mmlab vmalloc block of order %u",
+			mmlab_validate_fail(v,
+					    "vmalloc: 0x%lx: pfn 0x%lx is not an mmlab vmalloc block of order %u",
 					    addr, pfn, vm->orders[i]);
 	}
 	check_unmapped(v, va->va_end - PAGE_SIZE, va->va_end, "guard page");
@@ -496,7 +505,8 @@ void mmlab_validate_vmalloc(struct mmlab_validate *v)
 		va = va_of(n[best]);
 		n[best] = rb_next(n[best]);
 		if (va->va_start != addr) {
-			mmlab_validate_fail(v, "vmalloc: window not covered exactly at 0x%lx (next area at 0x%lx)",
+			mmlab_validate_fail(v,
+					    "vmalloc: window not covered exactly at 0x%lx (next area at 0x%lx)",
 					    addr, va->va_start);
 			break;
 		}
@@ -509,7 +519,8 @@ void mmlab_validate_vmalloc(struct mmlab_validate *v)
 				       best ? "lazily freed" : "free");
 	}
 	if (!v->failed && covered != MMLAB_VMALLOC_WINDOW_SIZE)
-		mmlab_validate_fail(v, "vmalloc: the trees cover %lu bytes of a %lu-byte window",
+		mmlab_validate_fail(v,
+				    "vmalloc: the trees cover %lu bytes of a %lu-byte window",
 				    covered, MMLAB_VMALLOC_WINDOW_SIZE);
 
 	for (addr = mmlab_vwin.start; addr < mmlab_vwin.end && !v->failed;
@@ -523,11 +534,13 @@ void mmlab_validate_vmalloc(struct mmlab_validate *v)
 		mp = pfn_to_mpage(pmd_pfn(*pmd));
 		if (pmd_large(*pmd) || !mp || mp->state != MMLAB_PAGE_ALLOC ||
 		    mp->owner != MMLAB_OWNER_PGTABLE)
-			mmlab_validate_fail(v, "vmalloc: PMD entry 0x%llx of 0x%lx is not an mmlab PTE table",
+			mmlab_validate_fail(v,
+					    "vmalloc: PMD entry 0x%llx of 0x%lx is not an mmlab PTE table",
 					    (u64)pmd_val(*pmd), addr);
 	}
 	if (!v->failed && tables != mmlab_vwin.pte_tables)
-		mmlab_validate_fail(v, "vmalloc: %lu PTE tables in the window, %lu counted",
+		mmlab_validate_fail(v,
+				    "vmalloc: %lu PTE tables in the window, %lu counted",
 				    tables, mmlab_vwin.pte_tables);
 	mutex_unlock(&mmlab_vmap_lock);
 }
