@@ -536,7 +536,7 @@ static void fix_size_alloc_test(struct kunit *test)
 static void full_fit_alloc_test(struct kunit *test)
 {
 	struct free_snap *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
-	const unsigned int junk_length = 1000;
+	const unsigned int junk_length = 500;
 	void **ptr, **junk_ptr;
 	unsigned long want;
 	unsigned int i;
@@ -584,7 +584,7 @@ static void full_fit_alloc_test(struct kunit *test)
 /* long_busy_list_alloc_test: many busy areas, then allocate and free. */
 static void long_busy_list_alloc_test(struct kunit *test)
 {
-	const unsigned int nr = 5000;
+	const unsigned int nr = 3000;
 	unsigned int i, got;
 	void **ptr, *tmp;
 

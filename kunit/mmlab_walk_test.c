@@ -216,6 +216,24 @@ static void walk_bad_addresses(struct kunit *test)
 /* === User walks against follow_pte() === */
 
 /*
+ * The present PTE follow_pte() finds for @addr, in *@pte. Return: false if
+ * there is none (no table, not present, or a huge leaf above the pte).
+ */
+static bool read_user_pte(struct mm_struct *mm, unsigned long addr, pte_t *pte)
+{
+	spinlock_t *ptl;	/* the PTE table's lock, held on success */
+	pte_t *ptep;
+
+	if (follow_pte(mm, addr, &ptep, &ptl))
+		return false;
+	/* follow_pte() returns with ptl held: say so to sparse. */
+	__acquire(ptl);
+	*pte = *ptep;
+	pte_unmap_unlock(ptep, ptl);
+	return true;
+}
+
+/*
  * Every page of every VMA of init (pid 1): where follow_pte() finds a
  * present PTE the walker maps the same PFN through a 4K leaf, where it
  * finds none the walker finds no 4K mapping; the user walk and the count
@@ -229,8 +247,7 @@ static void walk_user_follow_pte(struct kunit *test)
 	struct mmlab_walk w;
 	struct mm_struct *mm;
 	struct pid *pid;
-	spinlock_t *ptl;	/* follow_pte()'s page-table lock */
-	pte_t *ptep, pte;
+	pte_t pte;
 
 	pid = find_get_pid(1);
 	task = pid ? get_pid_task(pid, PIDTYPE_PID) : NULL;
@@ -245,9 +262,7 @@ static void walk_user_follow_pte(struct kunit *test)
 		vma_present = 0;
 		for (addr = vma->vm_start; addr < vma->vm_end; addr += PAGE_SIZE) {
 			mmlab_walk_pgd(__pa(mm->pgd), addr, &w);
-			if (!follow_pte(mm, addr, &ptep, &ptl)) {
-				pte = *ptep;
-				pte_unmap_unlock(ptep, ptl);
+			if (read_user_pte(mm, addr, &pte)) {
 				KUNIT_EXPECT_EQ(test, w.result, MMLAB_WALK_MAPPED);
 				KUNIT_EXPECT_EQ(test, w.page_size, PAGE_SIZE);
 				KUNIT_EXPECT_EQ(test, w.phys >> PAGE_SHIFT, pte_pfn(pte));
