@@ -131,8 +131,10 @@ if [ -e "$D/vmallocinfo" ]; then
 	fi
 	if [ -e "$D/walk" ]; then
 		text=$(awk '$3 == "_stext" { print "0x" $1 }' /proc/kallsyms)
-		step "Walk a kernel text address: _stext (${text:-0xffffffff81000000})"
-		echo "${text:-0xffffffff81000000}" >"$D/walk" && show walk
+		text=${text:-0xffffffff81000000}
+		step "Walk a kernel text address: _stext ($text)"
+		echo "# echo $text > $D/walk"
+		echo "$text" >"$D/walk" && show walk
 
 		step "Walk a user address of pid 1: the start of its code"
 		uaddr=$(head -n 1 /proc/1/maps | sed 's/-.*//')
