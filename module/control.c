@@ -28,6 +28,7 @@
 #include "control.h"
 #include "debugfs.h"
 #include "slab.h"
+#include "vmalloc.h"
 
 /* === Data === */
 
@@ -254,6 +255,7 @@ static const struct mmlab_ctl_table ctl_handle_table = {
 static const struct mmlab_ctl_table *const ctl_tables[] = {
 	&mmlab_buddy_ctl_table,
 	&mmlab_slab_ctl_table,
+	&mmlab_vmalloc_ctl_table,
 	&ctl_handle_table,
 };
 

@@ -21,6 +21,8 @@
 #include "pool.h"
 #include "slab.h"
 #include "validate.h"
+#include "vmalloc.h"
+#include "walk.h"
 
 /* === Parameters === */
 
@@ -131,6 +133,9 @@ static int __init mmlab_init(void)
 	err = mmlab_slab_init();
 	if (err)
 		goto err_pcp;
+	err = mmlab_vmalloc_init();
+	if (err)
+		goto err_slab;
 
 	mmlab_debugfs_root = debugfs_create_dir("mmlab", NULL);
 	mmlab_buddy_debugfs_init(mmlab_debugfs_root);
@@ -138,12 +143,16 @@ static int __init mmlab_init(void)
 	mmlab_validate_debugfs_init(mmlab_debugfs_root);
 	mmlab_fault_inject_debugfs_init(mmlab_debugfs_root);
 	mmlab_slab_debugfs_init(mmlab_debugfs_root);
+	mmlab_vmalloc_debugfs_init(mmlab_debugfs_root);
+	mmlab_walk_debugfs_init(mmlab_debugfs_root);
 
 	pr_info("pool of %lu pages (%lu MiB) in %u blocks, metadata %zu bytes\n",
 		mmlab_pool.nr_pages, mmlab_pool.nr_pages / pages_per_mb,
 		mmlab_pool.nr_blocks, mmlab_pool.meta_bytes);
 	return 0;
 
+err_slab:
+	mmlab_slab_exit();
 err_pcp:
 	mmlab_pcp_hotplug_exit();
 err_buddy:
@@ -160,6 +169,7 @@ static void __exit mmlab_exit(void)
 	mmlab_slab_debugfs_exit();
 	debugfs_remove_recursive(mmlab_debugfs_root);
 	mmlab_control_exit();
+	mmlab_vmalloc_exit();
 	mmlab_slab_exit();
 	mmlab_pcp_hotplug_exit();
 	mmlab_buddy_exit();

@@ -50,5 +50,15 @@ void *mmlab_kzalloc(size_t size, gfp_t gfp);
 void mmlab_kfree(const void *objp);
 size_t mmlab_ksize(const void *objp);
 void *mmlab_krealloc(const void *p, size_t new_size, gfp_t gfp);
+/* === Virtually contiguous areas (vmalloc) === */
+
+void *mmlab_vmalloc(unsigned long size);
+void *mmlab_vzalloc(unsigned long size);
+void *__mmlab_vmalloc(unsigned long size, unsigned long align, gfp_t gfp,
+		      const void *caller);
+void mmlab_vfree(const void *addr);
+void *mmlab_vmap(struct page **pages, unsigned int count);
+void mmlab_vunmap(const void *addr);
+struct page *mmlab_vmalloc_to_page(const void *addr);
 
 #endif /* _MMLAB_H */

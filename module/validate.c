@@ -18,7 +18,9 @@
 #include <linux/export.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
+#include <linux/mm.h>
 #include <linux/percpu.h>
+#include <linux/rbtree.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/stop_machine.h>
@@ -28,6 +30,7 @@
 #include "pool.h"
 #include "slab.h"
 #include "validate.h"
+#include "vmalloc.h"
 
 /* === Reporting === */
 
@@ -344,6 +347,205 @@ static void check_buddy(struct mmlab_validate *v)
 	}
 }
 
+/* === vmalloc: the trees and the window's page tables === */
+
+static struct mmlab_vmap_area *va_of(struct rb_node *n)
+{
+	return n ? rb_entry(n, struct mmlab_vmap_area, rb_node) : NULL;
+}
+
+/* The PTE of a window address, or an empty one where there is no table. */
+static pte_t window_pte(unsigned long addr)
+{
+	pte_t *pte = mmlab_pgtable_pte(addr);
+
+	return pte ? READ_ONCE(*pte) : __pte(0);
+}
+
+/* In-order, disjoint, inside the window; the free tree's subtree maxima. */
+static void check_va_tree(struct mmlab_validate *v, struct rb_root *root,
+			  const char *name, bool free_tree)
+{
+	unsigned long prev_end = mmlab_vwin.start;
+	struct rb_node *n;
+
+	for (n = rb_first(root); n && !v->failed; n = rb_next(n)) {
+		struct mmlab_vmap_area *va = va_of(n);
+		unsigned long max = va->va_end - va->va_start;
+
+		v->checked++;
+		if (va->va_start >= va->va_end || va->va_start < prev_end ||
+		    va->va_end > mmlab_vwin.end || !PAGE_ALIGNED(va->va_start) ||
+		    !PAGE_ALIGNED(va->va_end)) {
+			mmlab_validate_fail(v,
+					    "vmalloc: %s area 0x%lx-0x%lx out of order, overlapping or outside the window",
+					    name, va->va_start, va->va_end);
+			return;
+		}
+		if (free_tree && n != rb_first(root) && va->va_start == prev_end) {
+			mmlab_validate_fail(v,
+					    "vmalloc: free areas touching at 0x%lx, not merged",
+					    prev_end);
+			return;
+		}
+		prev_end = va->va_end;
+		if (!free_tree) {
+			if (!va->vm)
+				mmlab_validate_fail(v,
+						    "vmalloc: %s area 0x%lx has no vm_struct",
+						    name, va->va_start);
+			continue;
+		}
+		if (va->vm)
+			mmlab_validate_fail(v,
+					    "vmalloc: free area 0x%lx has a vm_struct",
+					    va->va_start);
+		if (n->rb_left)
+			max = max(max, va_of(n->rb_left)->subtree_max_size);
+		if (n->rb_right)
+			max = max(max, va_of(n->rb_right)->subtree_max_size);
+		if (va->subtree_max_size != max)
+			mmlab_validate_fail(v,
+					    "vmalloc: free area 0x%lx: subtree_max_size %lu, should be %lu",
+					    va->va_start, va->subtree_max_size, max);
+	}
+}
+
+/* No PTE in [@start, @end). */
+static void check_unmapped(struct mmlab_validate *v, unsigned long start,
+			   unsigned long end, const char *what)
+{
+	unsigned long addr;
+
+	for (addr = start; addr < end && !v->failed; addr += PAGE_SIZE) {
+		if (!mmlab_pgtable_pte(addr)) {
+			addr = ALIGN(addr + 1, PMD_SIZE) - PAGE_SIZE;
+			continue;
+		}
+		if (!pte_none(window_pte(addr)))
+			mmlab_validate_fail(v,
+					    "vmalloc: %s address 0x%lx has a PTE", what, addr);
+	}
+}
+
+/* Every page of a busy area maps its page; a VM_ALLOC page is mmlab's. */
+static void check_busy_area(struct mmlab_validate *v, struct mmlab_vmap_area *va)
+{
+	struct mmlab_vm_struct *vm = va->vm;
+	unsigned int i;
+
+	if (vm->size != va->va_end - va->va_start ||
+	    vm->size != ((unsigned long)vm->nr_pages + 1) << PAGE_SHIFT) {
+		mmlab_validate_fail(v,
+				    "vmalloc: area 0x%lx: size %lu for %u pages and a range of %lu",
+				    va->va_start, vm->size, vm->nr_pages,
+				    va->va_end - va->va_start);
+		return;
+	}
+	for (i = 0; i < vm->nr_pages && !v->failed; i++) {
+		unsigned long addr = va->va_start + i * PAGE_SIZE;
+		unsigned long pfn = page_to_pfn(vm->pages[i]);
+		pte_t pte = window_pte(addr);
+		struct mmlab_page *mp;
+
+		v->checked++;
+		if (!pte_present(pte) || pte_pfn(pte) != pfn) {
+			mmlab_validate_fail(v,
+					    "vmalloc: 0x%lx: PTE 0x%llx, should map pfn 0x%lx",
+					    addr, (u64)pte_val(pte), pfn);
+			return;
+		}
+		if (!(vm->flags & MMLAB_VM_ALLOC) || vm->orders[i] == 0xff)
+			continue;
+		mp = pfn_to_mpage(pfn);
+		if (!mp || mp->state != MMLAB_PAGE_ALLOC || mp->owner != MMLAB_OWNER_VMALLOC ||
+		    mp->order != vm->orders[i])
+			mmlab_validate_fail(v,
+					    "vmalloc: 0x%lx: pfn 0x%lx is not an mmlab vmalloc block of order %u",
+					    addr, pfn, vm->orders[i]);
+	}
+	check_unmapped(v, va->va_end - PAGE_SIZE, va->va_end, "guard page");
+}
+
+/**
+ * mmlab_validate_vmalloc() - check the vmalloc trees and the window.
+ * @v: the run.
+ *
+ * The free, busy and lazy trees are ordered and disjoint and together cover
+ * the window exactly; each free node's subtree_max_size is right; every
+ * mapped page of a busy area maps the page the area holds (an mmlab
+ * VMALLOC block for vmalloc areas), its guard page and every free or
+ * lazily freed address has no PTE; each PTE table of the window is mmlab's
+ * and counted. Takes mmlab_vmap_lock (may sleep).
+ */
+void mmlab_validate_vmalloc(struct mmlab_validate *v)
+{
+	struct rb_node *n[3];
+	unsigned long covered = 0, addr, tables = 0;
+	struct mmlab_vmap_area *va;
+	int i;
+
+	if (!mmlab_vwin.reserve)
+		return;
+	mutex_lock(&mmlab_vmap_lock);
+	check_va_tree(v, &mmlab_free_vmap_area_root, "free", true);
+	check_va_tree(v, &mmlab_vmap_area_root, "busy", false);
+	check_va_tree(v, &mmlab_purge_vmap_area_root, "lazy", false);
+
+	/* Merge the three trees by address: disjoint, covering the window. */
+	n[0] = rb_first(&mmlab_free_vmap_area_root);
+	n[1] = rb_first(&mmlab_vmap_area_root);
+	n[2] = rb_first(&mmlab_purge_vmap_area_root);
+	addr = mmlab_vwin.start;
+	while (!v->failed && (n[0] || n[1] || n[2])) {
+		int best = -1;
+
+		for (i = 0; i < 3; i++)
+			if (n[i] && (best < 0 || va_of(n[i])->va_start < va_of(n[best])->va_start))
+				best = i;
+		va = va_of(n[best]);
+		n[best] = rb_next(n[best]);
+		if (va->va_start != addr) {
+			mmlab_validate_fail(v,
+					    "vmalloc: window not covered exactly at 0x%lx (next area at 0x%lx)",
+					    addr, va->va_start);
+			break;
+		}
+		addr = va->va_end;
+		covered += va->va_end - va->va_start;
+		if (best == 1)
+			check_busy_area(v, va);
+		else
+			check_unmapped(v, va->va_start, va->va_end,
+				       best ? "lazily freed" : "free");
+	}
+	if (!v->failed && covered != MMLAB_VMALLOC_WINDOW_SIZE)
+		mmlab_validate_fail(v,
+				    "vmalloc: the trees cover %lu bytes of a %lu-byte window",
+				    covered, MMLAB_VMALLOC_WINDOW_SIZE);
+
+	for (addr = mmlab_vwin.start; addr < mmlab_vwin.end && !v->failed;
+	     addr += PMD_SIZE) {
+		pmd_t *pmd = mmlab_kernel_pmd(addr);
+		struct mmlab_page *mp;
+
+		if (!pmd || pmd_none(*pmd))
+			continue;
+		tables++;
+		mp = pfn_to_mpage(pmd_pfn(*pmd));
+		if (pmd_large(*pmd) || !mp || mp->state != MMLAB_PAGE_ALLOC ||
+		    mp->owner != MMLAB_OWNER_PGTABLE)
+			mmlab_validate_fail(v,
+					    "vmalloc: PMD entry 0x%llx of 0x%lx is not an mmlab PTE table",
+					    (u64)pmd_val(*pmd), addr);
+	}
+	if (!v->failed && tables != mmlab_vwin.pte_tables)
+		mmlab_validate_fail(v,
+				    "vmalloc: %lu PTE tables in the window, %lu counted",
+				    tables, mmlab_vwin.pte_tables);
+	mutex_unlock(&mmlab_vmap_lock);
+}
+
 /* === The run === */
 
 static int validate_stopped(void *data)
@@ -373,6 +575,7 @@ int mmlab_validate(struct mmlab_validate *v)
 	v->scratch = kcalloc(MMLAB_NR_ZONES, sizeof(struct zone_tally), GFP_KERNEL);
 	if (!v->scratch)
 		return -ENOMEM;
+	mmlab_validate_vmalloc(v);
 	err = stop_machine(validate_stopped, v, NULL);
 	kfree(v->scratch);
 	v->scratch = NULL;

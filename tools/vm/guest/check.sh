@@ -101,6 +101,43 @@ for f in $(find "$D" -type f | sort); do
 done
 [ "$nfiles" -gt 0 ] || bad "no files in $D"
 
+# The VMA rows of mm against /proc/<pid>/maps, line for line, for a task
+# that does nothing meanwhile (once its start-up is over: maps read before
+# and after mm must be equal). The gate area ([vsyscall]) is in maps but is
+# no VMA of the mm (get_gate_vma()), so it is left out of the comparison.
+if [ -e "$D/mm" ]; then
+	sleep 60 &
+	pid=$!
+	i=0
+	res=unstable
+	while [ "$i" -lt 5 ] && [ "$res" = unstable ]; do
+		sleep 1
+		grep -v ' \[vsyscall\]$' "/proc/$pid/maps" >/tmp/maps.rows
+		if ! echo "pid=$pid" >"$D/mm"; then
+			res=nowrite
+			break
+		fi
+		awk 'rows && !/^\t/; /^$/ { rows = 1 }' "$D/mm" >/tmp/mm.rows
+		grep -v ' \[vsyscall\]$' "/proc/$pid/maps" >/tmp/maps.again
+		cmp -s /tmp/maps.rows /tmp/maps.again || { i=$((i + 1)); continue; }
+		if cmp -s /tmp/mm.rows /tmp/maps.rows; then
+			res=same
+		else
+			res=differ
+		fi
+	done
+	case $res in
+	same) say "mm of pid $pid matches /proc/$pid/maps ($(wc -l </tmp/maps.rows) vmas)" ;;
+	differ)
+		bad "mm of pid $pid differs from /proc/$pid/maps"
+		diff /tmp/maps.rows /tmp/mm.rows
+		;;
+	nowrite) bad "write pid=$pid to $D/mm" ;;
+	*) bad "maps of pid $pid kept changing" ;;
+	esac
+	kill "$pid"
+fi
+
 for name in $tests; do
 	say "rmmod $name"
 	rmmod "$name" || bad "rmmod $name"

@@ -151,6 +151,43 @@ if [ -e "$D/slabinfo" ]; then
 	fi
 fi
 
+if [ -e "$D/vmallocinfo" ]; then
+	step "A vmalloc area: 5 pages, virtually contiguous, from mmlab's window"
+	vid=""
+	vaddr=""
+	if control "vmalloc size=20480"; then
+		row=$(tail -n 1 "$D/handles")
+		echo "handles: $row"
+		vid=$(echo "$row" | awk '{ print $1 }')
+		vaddr=$(echo "$row" | sed -n 's/.*addr=\(0x[0-9a-f]*\).*/\1/p')
+		show vmallocinfo
+		show pagetables
+	fi
+	if [ -n "$vaddr" ] && [ -e "$D/walk" ]; then
+		step "Walk the area's first page through the page tables (walk)"
+		echo "# echo $vaddr > $D/walk"
+		echo "$vaddr" >"$D/walk" && show walk
+	fi
+	if [ -e "$D/walk" ]; then
+		text=$(awk '$3 == "_stext" { print "0x" $1 }' /proc/kallsyms)
+		text=${text:-0xffffffff81000000}
+		step "Walk a kernel text address: _stext ($text)"
+		echo "# echo $text > $D/walk"
+		echo "$text" >"$D/walk" && show walk
+
+		step "Walk a user address of pid 1: the start of its code"
+		uaddr=$(head -n 1 /proc/1/maps | sed 's/-.*//')
+		echo "# echo \"pid=1 0x$uaddr\" > $D/walk"
+		echo "pid=1 0x$uaddr" >"$D/walk" && show walk
+	fi
+	if [ -n "$vid" ]; then
+		step "Free the area: unmapped now, purged lazily (vmap_areas)"
+		control "vfree id=$vid"
+		show vmallocinfo
+		show vmap_areas
+	fi
+fi
+
 if [ -f /mmlab/mmlab ]; then
 	cp /mmlab/mmlab /bin/mmlab && chmod 0755 /bin/mmlab
 	step "The same at a glance: mmlab(8)"
