@@ -296,6 +296,47 @@ static void vmalloc_pages_agree(struct kunit *test)
 	mmlab_vfree(p);
 }
 
+/*
+ * With vmalloc_high_order, an area of 13 pages is backed by blocks of
+ * order 3, 2 and 0 (the largest that fit what is left), each mapped page
+ * by page in order, each freed as one block at the purge.
+ */
+static void vmalloc_high_order_blocks(struct kunit *test)
+{
+	static const unsigned int want[] = { 3, 2, 0 };
+	bool old = READ_ONCE(mmlab_vmalloc_high_order);
+	struct mmlab_vm_struct *vm;
+	unsigned int i, b = 0;
+	struct mmlab_walk w;
+	void *p;
+
+	WRITE_ONCE(mmlab_vmalloc_high_order, true);
+	p = mmlab_vmalloc(13 * PAGE_SIZE);
+	WRITE_ONCE(mmlab_vmalloc_high_order, old);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	vm = mmlab_find_vm_area(p);
+	KUNIT_ASSERT_NOT_NULL(test, vm);
+	for (i = 0; i < vm->nr_pages; i++) {
+		unsigned long pfn = page_to_pfn(vm->pages[i]);
+
+		mmlab_walk_kernel((unsigned long)p + i * PAGE_SIZE, &w);
+		KUNIT_EXPECT_EQ(test, w.phys, PFN_PHYS(pfn));
+		if (vm->orders[i] == 0xff) {
+			KUNIT_EXPECT_EQ(test, pfn, page_to_pfn(vm->pages[i - 1]) + 1);
+			continue;
+		}
+		KUNIT_ASSERT_LT(test, b, ARRAY_SIZE(want));
+		KUNIT_EXPECT_EQ(test, vm->orders[i], want[b]);
+		KUNIT_EXPECT_TRUE(test, IS_ALIGNED(pfn, 1UL << vm->orders[i]));
+		b++;
+	}
+	KUNIT_EXPECT_EQ(test, b, ARRAY_SIZE(want));
+	expect_valid(test);
+	mmlab_vfree(p);
+	mmlab_vmalloc_purge();
+	expect_valid(test);
+}
+
 /* mmlab_vmap() maps the caller's pages in order and leaves them to it. */
 static void vmap_pages(struct kunit *test)
 {
@@ -479,6 +520,7 @@ static struct kunit_case vmalloc_cases[] = {
 	KUNIT_CASE_PARAM(vmalloc_alignment, align_gen_params),
 	KUNIT_CASE(vmalloc_bad_requests),
 	KUNIT_CASE(vmalloc_pages_agree),
+	KUNIT_CASE(vmalloc_high_order_blocks),
 	KUNIT_CASE(vmap_pages),
 	KUNIT_CASE(tree_lowest_fit_coalesce),
 	KUNIT_CASE(lazy_purge),

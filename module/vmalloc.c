@@ -51,8 +51,9 @@
 
 /* === Data === */
 
-static bool vmalloc_high_order;
-module_param(vmalloc_high_order, bool, 0644);
+bool mmlab_vmalloc_high_order;
+EXPORT_SYMBOL_NS_GPL(mmlab_vmalloc_high_order, MMLAB_INTERNAL);
+module_param_named(vmalloc_high_order, mmlab_vmalloc_high_order, bool, 0644);
 MODULE_PARM_DESC(vmalloc_high_order,
 		 "Back vmalloc areas with the largest buddy blocks that fit instead of single pages (default off)");
 
@@ -558,7 +559,7 @@ static int alloc_vm_pages(struct mmlab_vm_struct *vm, unsigned int nr_pages,
 
 	while (i < nr_pages) {
 		order = 0;
-		if (READ_ONCE(vmalloc_high_order))
+		if (READ_ONCE(mmlab_vmalloc_high_order))
 			order = min_t(unsigned int, ilog2(nr_pages - i),
 				      MMLAB_MAX_ORDER - 1);
 		for (;;) {

@@ -109,6 +109,7 @@ struct mmlab_vmalloc_window {
 };
 
 extern struct mmlab_vmalloc_window mmlab_vwin;
+extern bool mmlab_vmalloc_high_order;
 extern struct mutex mmlab_vmap_lock;
 extern struct rb_root mmlab_free_vmap_area_root;
 extern struct rb_root mmlab_vmap_area_root;
