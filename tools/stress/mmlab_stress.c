@@ -12,7 +12,9 @@
  * seed + worker index, so the sequence of operations of a run is
  * reproducible from the printed seed (the interleaving across CPUs is not).
  * Allocations go into a table of slots shared by the workers, so a block
- * allocated on one CPU is often freed on the other.
+ * allocated on one CPU is often freed on the other. A slot holds a block of
+ * pages, a kmalloc object, an object of the run's own cache or a vmalloc
+ * area, each with a pattern at both ends that is checked when it is freed.
  */
 
 #define pr_fmt(fmt) "mmlab_stress: " fmt
@@ -21,12 +23,13 @@
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/moduleparam.h>
 #include <linux/prandom.h>
 #include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
-#include <linux/spinlock.h>
+#include <linux/string.h>
 #include <linux/wait.h>
 
 #include "buddy.h"
@@ -82,15 +85,32 @@ MODULE_PARM_DESC(leak_pages,
 enum slot_kind {
 	SLOT_EMPTY,		/* nothing held */
 	SLOT_PAGES,		/* a block from mmlab_alloc_pages() */
+	SLOT_KMALLOC,		/* an object from mmlab_kmalloc() */
+	SLOT_CACHE,		/* an object of stress_cache */
+	SLOT_VMALLOC,		/* an area from mmlab_vmalloc() */
+	NR_SLOT_KINDS
 };
 
-/* One live allocation; any worker may free what another allocated. */
+static const char *const slot_kind_names[NR_SLOT_KINDS] = {
+	[SLOT_EMPTY]	= "empty",
+	[SLOT_PAGES]	= "pages",
+	[SLOT_KMALLOC]	= "kmalloc",
+	[SLOT_CACHE]	= "cache",
+	[SLOT_VMALLOC]	= "vmalloc",
+};
+
+/*
+ * One live allocation; any worker may free what another allocated. A mutex,
+ * not a spinlock: mmlab_vfree() may sleep.
+ */
 struct stress_slot {
-	spinlock_t lock;	/* the fields below */
+	struct mutex lock;	/* the fields below */
 	enum slot_kind kind;
-	struct page *page;
-	unsigned int order;
-	u32 pattern;		/* written at both ends of the block */
+	struct page *page;	/* SLOT_PAGES */
+	unsigned int order;	/* SLOT_PAGES */
+	u8 *ptr;		/* the other kinds */
+	size_t size;		/* bytes at @ptr */
+	u32 pattern;		/* written at both ends of the allocation */
 	int cpu;		/* CPU that allocated it */
 };
 
@@ -100,6 +120,7 @@ struct stress_worker {
 	int id;
 	unsigned int gen;	/* last phase this worker ran */
 	unsigned long ops, allocs, frees, failed, cross_cpu, drains;
+	unsigned long kind_allocs[NR_SLOT_KINDS];
 };
 
 static struct stress_slot *slots;
@@ -113,6 +134,8 @@ static unsigned long phase_end;			/* jiffies the phase ends */
 static atomic_t workers_done;
 static bool stopping;
 static atomic_long_t corruptions;
+/* Objects of 200 bytes: a size of no kmalloc class, 20 to an order-0 slab. */
+static struct mmlab_kmem_cache *stress_cache;
 
 static const gfp_t gfp_table[] = {
 	GFP_KERNEL,
@@ -135,25 +158,124 @@ static u32 *block_words(struct page *page, unsigned int order, u32 **last)
 	return first;
 }
 
+/* Check the pattern at both ends of an object or area of @slot. */
+static u8 last_byte(const struct stress_slot *slot)
+{
+	/* A 1-byte object has one end: the first byte's pattern. */
+	return slot->size > 1 ? (u8)~slot->pattern : (u8)slot->pattern;
+}
+
+static void check_bytes(const struct stress_slot *slot)
+{
+	u8 first = slot->ptr[0], last = slot->ptr[slot->size - 1];
+
+	if (first == (u8)slot->pattern && last == last_byte(slot))
+		return;
+	atomic_long_inc(&corruptions);
+	pr_err("%s %p size %zu: pattern 0x%02x/0x%02x, expected 0x%02x/0x%02x\n",
+	       slot_kind_names[slot->kind], slot->ptr, slot->size, first, last,
+	       (u8)slot->pattern, last_byte(slot));
+}
+
 /* Free what @slot holds (caller holds its lock), checking its pattern. */
 static void slot_release(struct stress_slot *slot, struct stress_worker *w)
 {
 	u32 *first, *last;
 
-	if (slot->kind == SLOT_EMPTY)
+	switch (slot->kind) {
+	case SLOT_EMPTY:
 		return;
-	first = block_words(slot->page, slot->order, &last);
-	if (*first != slot->pattern || *last != ~slot->pattern) {
-		atomic_long_inc(&corruptions);
-		pr_err("block pfn 0x%lx order %u: pattern 0x%08x/0x%08x, expected 0x%08x/0x%08x\n",
-		       page_to_pfn(slot->page), slot->order, *first, *last,
-		       slot->pattern, ~slot->pattern);
+	case SLOT_PAGES:
+		first = block_words(slot->page, slot->order, &last);
+		if (*first != slot->pattern || *last != ~slot->pattern) {
+			atomic_long_inc(&corruptions);
+			pr_err("block pfn 0x%lx order %u: pattern 0x%08x/0x%08x, expected 0x%08x/0x%08x\n",
+			       page_to_pfn(slot->page), slot->order, *first,
+			       *last, slot->pattern, ~slot->pattern);
+		}
+		mmlab_free_pages(slot->page, slot->order);
+		break;
+	case SLOT_KMALLOC:
+		check_bytes(slot);
+		mmlab_kfree(slot->ptr);
+		break;
+	case SLOT_CACHE:
+		check_bytes(slot);
+		mmlab_kmem_cache_free(stress_cache, slot->ptr);
+		break;
+	case SLOT_VMALLOC:
+		check_bytes(slot);
+		mmlab_vfree(slot->ptr);
+		break;
+	default:
+		return;
 	}
 	if (slot->cpu != raw_smp_processor_id())
 		w->cross_cpu++;
-	mmlab_free_pages(slot->page, slot->order);
 	slot->kind = SLOT_EMPTY;
 	w->frees++;
+}
+
+/*
+ * Allocate an object or area for @kind: kmalloc sizes up to four pages (the
+ * largest go to the buddy allocator), vmalloc areas of 1 to 64 pages.
+ */
+static u8 *alloc_bytes(enum slot_kind kind, u32 r, gfp_t gfp, size_t *size)
+{
+	switch (kind) {
+	case SLOT_KMALLOC:
+		*size = 1 + (r >> 12) % ((r >> 8) % 8 ? 1024 : 4 * PAGE_SIZE);
+		return mmlab_kmalloc(*size, gfp);
+	case SLOT_CACHE:
+		*size = mmlab_kmem_cache_size(stress_cache);
+		return mmlab_kmem_cache_alloc(stress_cache, gfp);
+	case SLOT_VMALLOC:
+		*size = (1 + (r >> 12) % 64) * PAGE_SIZE - (r >> 20) % PAGE_SIZE;
+		return gfp & __GFP_ZERO ? mmlab_vzalloc(*size) : mmlab_vmalloc(*size);
+	default:
+		return NULL;
+	}
+}
+
+/* Put a new object or area in @slot (lock held), with its pattern. */
+static void slot_fill_bytes(struct stress_slot *slot, enum slot_kind kind,
+			    u8 *ptr, size_t size, u32 pattern)
+{
+	slot->kind = kind;
+	slot->ptr = ptr;
+	slot->size = size;
+	slot->pattern = pattern;
+	slot->cpu = raw_smp_processor_id();
+	ptr[size - 1] = last_byte(slot);
+	ptr[0] = (u8)pattern;
+}
+
+/* Allocate an object or area of @kind into @slot, freeing what it held. */
+static void op_alloc_bytes(struct stress_worker *w, struct stress_slot *slot,
+			   enum slot_kind kind, u32 r)
+{
+	/* Process context: sleeping allocations only, zeroed now and then. */
+	gfp_t gfp = r % 4 ? GFP_KERNEL : GFP_KERNEL | __GFP_ZERO;
+	size_t size;
+	u8 *ptr, *bad;
+
+	ptr = alloc_bytes(kind, r, gfp, &size);
+	if (!ptr) {
+		w->failed++;
+		return;
+	}
+	w->allocs++;
+	w->kind_allocs[kind]++;
+	bad = gfp & __GFP_ZERO ? memchr_inv(ptr, 0, size) : NULL;
+	if (bad) {
+		atomic_long_inc(&corruptions);
+		pr_err("%s %p size %zu: byte %td not zeroed\n",
+		       slot_kind_names[kind], ptr, size, bad - ptr);
+	}
+	mutex_lock(&slot->lock);
+	slot_release(slot, w);
+	slot_fill_bytes(slot, kind, ptr, size, r ^ w->id);
+	mutex_unlock(&slot->lock);
 }
 
 static void op_alloc(struct stress_worker *w, struct stress_slot *slot)
@@ -171,6 +293,7 @@ static void op_alloc(struct stress_worker *w, struct stress_slot *slot)
 		return;
 	}
 	w->allocs++;
+	w->kind_allocs[SLOT_PAGES]++;
 	first = block_words(page, order, &last);
 	if ((gfp & __GFP_ZERO) && (*first || *last)) {
 		atomic_long_inc(&corruptions);
@@ -178,7 +301,7 @@ static void op_alloc(struct stress_worker *w, struct stress_slot *slot)
 		       page_to_pfn(page), order);
 	}
 
-	spin_lock(&slot->lock);
+	mutex_lock(&slot->lock);
 	slot_release(slot, w);
 	slot->kind = SLOT_PAGES;
 	slot->page = page;
@@ -187,7 +310,7 @@ static void op_alloc(struct stress_worker *w, struct stress_slot *slot)
 	slot->cpu = raw_smp_processor_id();
 	*first = slot->pattern;
 	*last = ~slot->pattern;
-	spin_unlock(&slot->lock);
+	mutex_unlock(&slot->lock);
 }
 
 static void do_one_op(struct stress_worker *w)
@@ -197,14 +320,24 @@ static void do_one_op(struct stress_worker *w)
 	unsigned int op = (r >> 16) % 100;
 
 	w->ops++;
-	if (op < 55) {
+	if (op < 25) {
 		op_alloc(w, slot);
+	} else if (op < 40) {
+		op_alloc_bytes(w, slot, SLOT_KMALLOC, prandom_u32_state(&w->rnd));
+	} else if (op < 50) {
+		op_alloc_bytes(w, slot, SLOT_CACHE, prandom_u32_state(&w->rnd));
+	} else if (op < 55) {
+		op_alloc_bytes(w, slot, SLOT_VMALLOC, prandom_u32_state(&w->rnd));
 	} else if (op < 99) {
-		spin_lock(&slot->lock);
+		mutex_lock(&slot->lock);
 		slot_release(slot, w);
-		spin_unlock(&slot->lock);
-	} else {
+		mutex_unlock(&slot->lock);
+	} else if (r & 1) {
 		mmlab_drain_all_pages();
+		w->drains++;
+	} else {
+		/* Free slabs back to the buddy, per-CPU arrays drained. */
+		mmlab_kmem_cache_shrink(stress_cache);
 		w->drains++;
 	}
 }
@@ -275,11 +408,19 @@ out:
 	return err;
 }
 
+/* Faults of page, object and vmalloc allocations, for one phase. */
 static void set_faults(bool on)
 {
-	WRITE_ONCE(mmlab_fail_page_alloc.verbose, 0);
-	atomic_set(&mmlab_fail_page_alloc.times, on ? -1 : 1);
-	WRITE_ONCE(mmlab_fail_page_alloc.probability, on ? fault_percent : 0);
+	struct mmlab_fault_attr *const attrs[] = {
+		&mmlab_fail_page_alloc, &mmlab_failslab, &mmlab_fail_vmalloc,
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(attrs); i++) {
+		WRITE_ONCE(attrs[i]->verbose, 0);
+		atomic_set(&attrs[i]->times, on ? -1 : 1);
+		WRITE_ONCE(attrs[i]->probability, on ? fault_percent : 0);
+	}
 }
 
 static int run_phases(unsigned long *passes, unsigned long *exhausted)
@@ -330,8 +471,9 @@ static int __init mmlab_stress_init(void)
 {
 	unsigned long passes = 0, exhausted = 0, ops = 0, allocs = 0, frees = 0;
 	unsigned long failed = 0, cross = 0, drains = 0, faults_before;
+	unsigned long kinds[NR_SLOT_KINDS] = { 0 };
 	struct mmlab_validate *v;
-	unsigned int i, host_order;
+	unsigned int i, k, host_order;
 	struct page *host;
 	int err = 0;
 
@@ -355,7 +497,12 @@ static int __init mmlab_stress_init(void)
 		goto out_free;
 	}
 	for (i = 0; i < nr_slots; i++)
-		spin_lock_init(&slots[i].lock);
+		mutex_init(&slots[i].lock);
+	stress_cache = mmlab_kmem_cache_create("stress", 200, 0, 0, NULL);
+	if (!stress_cache) {
+		err = -ENOMEM;
+		goto out_free;
+	}
 
 	host = hold_host_memory(&host_order);
 	faults_before = mmlab_faults_injected();
@@ -389,12 +536,16 @@ static int __init mmlab_stress_init(void)
 		failed += w->failed;
 		cross += w->cross_cpu;
 		drains += w->drains;
+		for (k = 0; k < NR_SLOT_KINDS; k++)
+			kinds[k] += w->kind_allocs[k];
 	}
 	for (i = 0; i < nr_slots; i++) {
-		spin_lock(&slots[i].lock);
+		mutex_lock(&slots[i].lock);
 		slot_release(&slots[i], &workers[0]);
-		spin_unlock(&slots[i].lock);
+		mutex_unlock(&slots[i].lock);
 	}
+	mmlab_kmem_cache_destroy(stress_cache);
+	stress_cache = NULL;
 	mmlab_drain_all_pages();
 	if (host)
 		__free_pages(host, host_order);
@@ -414,10 +565,12 @@ static int __init mmlab_stress_init(void)
 		}
 	}
 
-	pr_info("seed=%#lx ops=%lu allocs=%lu frees=%lu alloc_failures=%lu cross_cpu_frees=%lu drains=%lu checker_passes=%lu exhausted_pages=%lu faults_injected=%lu corruptions=%ld result=%s\n",
+	pr_info("seed=%#lx ops=%lu allocs=%lu frees=%lu alloc_failures=%lu cross_cpu_frees=%lu drains=%lu checker_passes=%lu exhausted_pages=%lu faults_injected=%lu pages=%lu kmalloc=%lu cache=%lu vmalloc=%lu corruptions=%ld result=%s\n",
 		seed, ops, allocs, frees, failed, cross, drains, passes,
 		exhausted, mmlab_faults_injected() - faults_before,
-		atomic_long_read(&corruptions), err ? "FAIL" : "ok");
+		kinds[SLOT_PAGES], kinds[SLOT_KMALLOC], kinds[SLOT_CACHE],
+		kinds[SLOT_VMALLOC], atomic_long_read(&corruptions),
+		err ? "FAIL" : "ok");
 out_free:
 	kfree(v);
 	kfree(workers);

@@ -35,7 +35,9 @@ rm -f "$stop"
 	n=0
 	while [ ! -e "$stop" ]; do
 		for cmd in "alloc order=2" "alloc order=0 zone=DMA32" \
-			   "alloc order=5 type=movable" "drain" "free all"; do
+			   "alloc order=5 type=movable" "kmalloc size=100" \
+			   "kmalloc size=9000" "cache_alloc name=kmalloc-64" \
+			   "vmalloc size=20480" "drain" "shrink" "free all"; do
 			echo "$cmd" >"$D/control" 2>/dev/null
 			n=$((n + 1))
 		done
