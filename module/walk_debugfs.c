@@ -43,7 +43,8 @@ static int mm_pid = 1;
 
 /*
  * Copies a write of at most WALK_MAX_WRITE bytes into @buf, NUL-terminated,
- * without a trailing newline. Return: 0, -EINVAL or -EFAULT.
+ * without a trailing newline; a NUL byte or a control character in it is an
+ * error. Return: 0, -EINVAL or -EFAULT.
  */
 static int str_from_user(char *buf, const char __user *ubuf, size_t count,
 			 loff_t *ppos)
@@ -54,6 +55,8 @@ static int str_from_user(char *buf, const char __user *ubuf, size_t count,
 		return -EINVAL;
 	if (copy_from_user(buf, ubuf, count))
 		return -EFAULT;
+	if (memchr(buf, '\0', count))
+		return -EINVAL;		/* "0x1000\0junk" is not 0x1000 */
 	buf[count] = '\0';
 	if (count && buf[count - 1] == '\n')
 		buf[count - 1] = '\0';
