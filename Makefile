@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # mmlab: `make` builds mmlab.ko against the running kernel; `make run` boots it
-# in a VM and shows it; `make check` proves it works. See README.md.
+# in a VM and shows it; `make check` proves it works; `make bench` measures
+# it against the kernel's allocators. See README.md.
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
@@ -24,6 +25,16 @@ run:
 check:
 	tools/vm/check.sh
 
+# stress: the seeded concurrent stress run in the test VM, 10 minutes by
+# default (MMLAB_STRESS_SECONDS, MMLAB_SEED, MMLAB_LEVEL=4).
+stress:
+	tools/vm/stress.sh
+
+# bench: mmlab's allocators against the kernel's, on the Debian kernel in a
+# VM; results in bench/results/ (see Documentation/bench.rst).
+bench:
+	tools/bench/run.sh
+
 # htmldocs: the reStructuredText in Documentation/ as HTML in build/htmldocs,
 # with Sphinx warnings treated as errors. Installs Debian's python3-sphinx
 # when sphinx-build is missing.
@@ -35,4 +46,4 @@ htmldocs:
 			--no-install-recommends python3-sphinx; }
 	sphinx-build -W -b html Documentation build/htmldocs
 
-.PHONY: all modules clean run check htmldocs tools
+.PHONY: all modules clean run check stress bench htmldocs tools

@@ -186,9 +186,57 @@ EXPORT_SYMBOL_NS_GPL(mmlab_faults_injected, MMLAB_INTERNAL);
 
 /* === DebugFS Interface === */
 
+/*
+ * The knobs' writes: the kernel's debugfs attribute parser, with every
+ * refusal an -EINVAL (an overflowing number is -ERANGE there) and a message
+ * naming the file. A refused write changes nothing.
+ */
+static ssize_t knob_refused(struct file *file, ssize_t ret)
+{
+	if (ret == -ERANGE || ret == -EINVAL) {
+		pr_info_ratelimited("%pd2: refused: not a number in the knob's range\n",
+				    file->f_path.dentry);
+		return -EINVAL;
+	}
+	return ret;
+}
+
+static ssize_t knob_write(struct file *file, const char __user *buf,
+			  size_t len, loff_t *ppos)
+{
+	return knob_refused(file, debugfs_attr_write(file, buf, len, ppos));
+}
+
+static ssize_t knob_write_signed(struct file *file, const char __user *buf,
+				 size_t len, loff_t *ppos)
+{
+	return knob_refused(file, debugfs_attr_write_signed(file, buf, len, ppos));
+}
+
+/*
+ * DEFINE_FAULT_KNOB_ATTRIBUTE(name, fmt, write) - name##_fops for
+ * name##_get() and name##_set(), as DEFINE_DEBUGFS_ATTRIBUTE() but with
+ * @write (knob_write or knob_write_signed) for its writes.
+ */
+#define DEFINE_FAULT_KNOB_ATTRIBUTE(name, fmt, _write)			\
+static int name##_open(struct inode *inode, struct file *file)		\
+{									\
+	return simple_attr_open(inode, file, name##_get, name##_set, fmt); \
+}									\
+static const struct file_operations name##_fops = {			\
+	.owner = THIS_MODULE,						\
+	.open = name##_open,						\
+	.release = simple_attr_release,					\
+	.read = debugfs_attr_read,					\
+	.write = _write,						\
+	.llseek = no_llseek,						\
+}
+
+#define knob_attr(data)	((struct mmlab_fault_attr *)(data))
+
 static int probability_get(void *data, u64 *val)
 {
-	*val = READ_ONCE(((struct mmlab_fault_attr *)data)->probability);
+	*val = READ_ONCE(knob_attr(data)->probability);
 	return 0;
 }
 
@@ -197,14 +245,30 @@ static int probability_set(void *data, u64 val)
 {
 	if (val > 100)
 		return -EINVAL;
-	WRITE_ONCE(((struct mmlab_fault_attr *)data)->probability, val);
+	WRITE_ONCE(knob_attr(data)->probability, val);
 	return 0;
 }
-DEFINE_DEBUGFS_ATTRIBUTE(probability_fops, probability_get, probability_set, "%llu\n");
+DEFINE_FAULT_KNOB_ATTRIBUTE(probability, "%llu\n", knob_write);
+
+static int interval_get(void *data, u64 *val)
+{
+	*val = READ_ONCE(knob_attr(data)->interval);
+	return 0;
+}
+
+/* Every interval-th call is eligible; 0 and 1 both mean every call. */
+static int interval_set(void *data, u64 val)
+{
+	if (val > ULONG_MAX)
+		return -EINVAL;
+	WRITE_ONCE(knob_attr(data)->interval, val);
+	return 0;
+}
+DEFINE_FAULT_KNOB_ATTRIBUTE(interval, "%llu\n", knob_write);
 
 static int times_get(void *data, u64 *val)
 {
-	*val = (s64)atomic_read(&((struct mmlab_fault_attr *)data)->times);
+	*val = (s64)atomic_read(&knob_attr(data)->times);
 	return 0;
 }
 
@@ -215,14 +279,46 @@ static int times_set(void *data, u64 val)
 
 	if (times < -1 || times > INT_MAX)
 		return -EINVAL;
-	atomic_set(&((struct mmlab_fault_attr *)data)->times, times);
+	atomic_set(&knob_attr(data)->times, times);
 	return 0;
 }
-DEFINE_DEBUGFS_ATTRIBUTE_SIGNED(times_fops, times_get, times_set, "%lld\n");
+DEFINE_FAULT_KNOB_ATTRIBUTE(times, "%lld\n", knob_write_signed);
+
+static int space_get(void *data, u64 *val)
+{
+	*val = atomic_read(&knob_attr(data)->space);
+	return 0;
+}
+
+/* Bytes that pass before failures start: 0 to INT_MAX. */
+static int space_set(void *data, u64 val)
+{
+	if (val > INT_MAX)
+		return -EINVAL;
+	atomic_set(&knob_attr(data)->space, val);
+	return 0;
+}
+DEFINE_FAULT_KNOB_ATTRIBUTE(space, "%llu\n", knob_write);
+
+static int verbose_get(void *data, u64 *val)
+{
+	*val = READ_ONCE(knob_attr(data)->verbose);
+	return 0;
+}
+
+/* 0 silent, 1 a line per failure, 2 with the caller: as the kernel's. */
+static int verbose_set(void *data, u64 val)
+{
+	if (val > 2)
+		return -EINVAL;
+	WRITE_ONCE(knob_attr(data)->verbose, val);
+	return 0;
+}
+DEFINE_FAULT_KNOB_ATTRIBUTE(verbose, "%llu\n", knob_write);
 
 static int injected_get(void *data, u64 *val)
 {
-	*val = atomic_long_read(&((struct mmlab_fault_attr *)data)->injected);
+	*val = atomic_long_read(&knob_attr(data)->injected);
 	return 0;
 }
 DEFINE_DEBUGFS_ATTRIBUTE(injected_fops, injected_get, NULL, "%llu\n");
@@ -233,6 +329,8 @@ DEFINE_DEBUGFS_ATTRIBUTE(injected_fops, injected_get, NULL, "%llu\n");
  *
  * The files of the kernel's fault_create_debugfs_attr(): probability,
  * interval, times, space, verbose; and `injected`, the failures forced.
+ * A write that is not a number in the knob's range fails with -EINVAL and
+ * leaves the knob as it was.
  */
 void mmlab_fault_inject_debugfs_init(struct dentry *root)
 {
@@ -244,10 +342,12 @@ void mmlab_fault_inject_debugfs_init(struct dentry *root)
 
 		debugfs_create_file_unsafe("probability", 0600, dir, attr,
 					   &probability_fops);
-		debugfs_create_ulong("interval", 0600, dir, &attr->interval);
+		debugfs_create_file_unsafe("interval", 0600, dir, attr,
+					   &interval_fops);
 		debugfs_create_file_unsafe("times", 0600, dir, attr, &times_fops);
-		debugfs_create_atomic_t("space", 0600, dir, &attr->space);
-		debugfs_create_ulong("verbose", 0600, dir, &attr->verbose);
+		debugfs_create_file_unsafe("space", 0600, dir, attr, &space_fops);
+		debugfs_create_file_unsafe("verbose", 0600, dir, attr,
+					   &verbose_fops);
 		debugfs_create_file_unsafe("injected", 0400, dir, attr,
 					   &injected_fops);
 	}

@@ -41,7 +41,8 @@ int mm_check_access(void)
 		return 0;
 	}
 	if (geteuid() != 0) {
-		fprintf(stderr, "mmlab: must be root: %s is readable by root only (try sudo mmlab)\n",
+		fprintf(stderr,
+			"mmlab: must be root: %s is readable by root only (try sudo mmlab)\n",
 			MM_DIR);
 		return 1;
 	}

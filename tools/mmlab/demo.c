@@ -31,7 +31,9 @@ static bool step_open;
 
 static int snap_take(struct snap *s)
 {
-	const char *files[] = { "buddyinfo", "zoneinfo", "free_lists", "pcp_lists", "handles" };
+	static const char * const files[] = {
+		"buddyinfo", "zoneinfo", "free_lists", "pcp_lists", "handles"
+	};
 	char *t[5];
 	int i, rc = 0;
 
@@ -228,7 +230,7 @@ static void show_changes(const struct snap *a, const struct snap *b)
 
 /* === Steps === */
 
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static __printf(1, 2) void say(const char *fmt, ...);
 
 static void say(const char *fmt, ...)
 {
@@ -373,8 +375,8 @@ static int demo_buddy(void)
 		goto out_c;
 	show_changes(&c, &d);
 	if (a.bi.nr == d.bi.nr && !memcmp(a.bi.z, d.bi.z, sizeof(a.bi.z[0]) * a.bi.nr))
-		say("  => buddyinfo is back to where it started: each split was undone by a"
-		    " merge.\n");
+		say("  => buddyinfo is back to where it started: %s\n",
+		    "each split was undone by a merge.");
 	else
 		say("  => buddyinfo differs from the start: other allocations ran meanwhile.\n");
 	rc = 0;

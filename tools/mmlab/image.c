@@ -88,23 +88,23 @@ int png_write(const char *file, const unsigned char *rgb, unsigned int w, unsign
 	raw = xcalloc(raw_len, 1);
 	for (i = 0; i < h; i++)		/* filter type 0 (none) per row */
 		memcpy(raw + i * row + 1, rgb + i * (size_t)w * 3, (size_t)w * 3);
-#ifdef MMLAB_ZLIB
-	if (png_compress) {
-		uLongf zlen = compressBound(raw_len);
-
-		z = xcalloc(zlen, 1);
-		if (compress2(z, &zlen, raw, raw_len, 9) == Z_OK) {
-			o = zlen;
-			goto write;
-		}
-		free(z);
-	}
-#endif
+	/* The zlib stream of stored (uncompressed) blocks: the longest we write. */
 	nblocks = (raw_len + 65534) / 65535;
 	if (!nblocks)
 		nblocks = 1;
 	out_len = 2 + nblocks * 5 + raw_len + 4;
 	z = xcalloc(out_len, 1);
+#ifdef MMLAB_ZLIB
+	/* zlib's stream instead when it is shorter (Z_BUF_ERROR: it is not). */
+	if (png_compress) {
+		unsigned long zlen = out_len;
+
+		if (compress2(z, &zlen, raw, raw_len, 9) == Z_OK) {
+			o = zlen;
+			goto write;
+		}
+	}
+#endif
 	z[0] = 0x78;			/* deflate, 32K window */
 	z[1] = 0x01;			/* (0x7801 % 31 == 0) */
 	o = 2;

@@ -80,7 +80,8 @@ int main(int argc, char **argv)
 		case 'C':
 			o.cell = strtoul(optarg, &end, 0);
 			if (*end || !o.cell) {
-				fprintf(stderr, "mmlab: --cell: '%s' is not a page count\n", optarg);
+				fprintf(stderr, "mmlab: --cell: '%s' is not a page count\n",
+					optarg);
 				return 2;
 			}
 			break;
@@ -90,14 +91,16 @@ int main(int argc, char **argv)
 		case 'n':
 			o.iterations = (int)strtol(optarg, &end, 10);
 			if (*end || o.iterations <= 0) {
-				fprintf(stderr, "mmlab: -n: '%s' is not a positive count\n", optarg);
+				fprintf(stderr, "mmlab: -n: '%s' is not a positive count\n",
+					optarg);
 				return 2;
 			}
 			break;
 		case 'd':
 			o.delay = strtod(optarg, &end);
 			if (*end || o.delay < 0.05) {
-				fprintf(stderr, "mmlab: -d: '%s' is not a delay of 0.05 s or more\n",
+				fprintf(stderr,
+					"mmlab: -d: '%s' is not a delay of 0.05 s or more\n",
 					optarg);
 				return 2;
 			}

@@ -72,6 +72,10 @@ static char cell_char(const struct mm_cell *c)
 	return state_char[c->state < MM_S_NR ? c->state : MM_S_ALLOC];
 }
 
+/* What cell_char() returns, for the JSON's "cell_chars". */
+static const char cell_chars[] =
+	"0-9A: free order, c: per-cpu, P: pages, s: slab, v: vmalloc, t: pagetable, #: allocated";
+
 /* === Building the map === */
 
 static long page_index(const struct mm_map *m, unsigned long pfn)
@@ -453,8 +457,9 @@ static void map_terminal(const struct mm_map *m, const struct layout *l)
 	int n, i;
 
 	term_init(&t);
-	printf("mmlab pool: %lu pages, one cell per %lu page%s (cell = state of most of its"
-	       " pages)\n", m->nr_pages, l->ppc, l->ppc > 1 ? "s" : "");
+	printf("mmlab pool: %lu pages, one cell per %lu page%s", m->nr_pages, l->ppc,
+	       l->ppc > 1 ? "s" : "");
+	printf(" (cell = state of most of its pages)\n");
 	for (r = 0; r < l->nr_rows; r++) {
 		const struct vrow *row = &l->rows[r];
 
@@ -521,14 +526,14 @@ struct canvas {
 	unsigned int w, h;
 };
 
-static void rect(struct canvas *cv, unsigned int x, unsigned int y, unsigned int w,
-		 unsigned int h, const unsigned char rgb[3])
+static void draw_rect(struct canvas *cv, unsigned int x, unsigned int y, unsigned int w,
+		      unsigned int h, const unsigned char rgb[3])
 {
 	unsigned int i, j;
 
 	if (cv->svg) {
-		fprintf(cv->f, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" "
-			"fill=\"#%02x%02x%02x\"/>\n", x, y, w, h, rgb[0], rgb[1], rgb[2]);
+		fprintf(cv->f, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\"", x, y, w, h);
+		fprintf(cv->f, " fill=\"#%02x%02x%02x\"/>\n", rgb[0], rgb[1], rgb[2]);
 		return;
 	}
 	for (j = y; j < y + h && j < cv->h; j++)
@@ -536,7 +541,7 @@ static void rect(struct canvas *cv, unsigned int x, unsigned int y, unsigned int
 			memcpy(cv->rgb + ((size_t)j * cv->w + i) * 3, rgb, 3);
 }
 
-static void text(struct canvas *cv, unsigned int x, unsigned int y, const char *s)
+static void draw_text(struct canvas *cv, unsigned int x, unsigned int y, const char *s)
 {
 	static const unsigned char ink[3] = { 0, 0, 0 };
 	size_t k, g;
@@ -557,16 +562,16 @@ static void text(struct canvas *cv, unsigned int x, unsigned int y, const char *
 	for (k = 0; s[k]; k++, x += GLYPH_W) {
 		char c = s[k] >= 'a' && s[k] <= 'z' ? s[k] - 32 : s[k];
 
-		for (g = 0; g < sizeof(font) / sizeof(font[0]); g++) {
+		for (g = 0; g < ARRAY_SIZE(font); g++) {
 			int b;
 
 			if (font[g].c != c)
 				continue;
 			for (b = 0; b < 15; b++)
 				if (font[g].bits[b] == '1')
-					rect(cv, x + (b % 3) * GLYPH_SCALE,
-					     y + (b / 3) * GLYPH_SCALE, GLYPH_SCALE,
-					     GLYPH_SCALE, ink);
+					draw_rect(cv, x + (b % 3) * GLYPH_SCALE,
+						  y + (b / 3) * GLYPH_SCALE, GLYPH_SCALE,
+						  GLYPH_SCALE, ink);
 			break;
 		}
 	}
@@ -593,14 +598,14 @@ static void draw(struct canvas *cv, const struct mm_map *m, const struct layout 
 	if (w < MARGIN * 2 + LEGEND_COLS * LEGEND_W)
 		w = MARGIN * 2 + LEGEND_COLS * LEGEND_W;
 	if (cv->w)
-		rect(cv, 0, 0, cv->w, cv->h, white);
+		draw_rect(cv, 0, 0, cv->w, cv->h, white);
 	if (l->ppc > 1)
 		snprintf(buf, sizeof(buf), "mmlab pool: %lu pages, a cell per %lu pages",
 			 m->nr_pages, l->ppc);
 	else
 		snprintf(buf, sizeof(buf), "mmlab pool: %lu pages, a cell per page", m->nr_pages);
 	if (cv->w)
-		text(cv, MARGIN, y, buf);
+		draw_text(cv, MARGIN, y, buf);
 	y += HEAD_H;
 	for (r = 0; r < l->nr_rows; r++) {
 		const struct vrow *row = &l->rows[r];
@@ -611,10 +616,10 @@ static void draw(struct canvas *cv, const struct mm_map *m, const struct layout 
 			zone_span(m, row->zone, &s, &e, &p);
 			y += 4;
 			if (cv->w) {
-				rect(cv, MARGIN, y, w - 2 * MARGIN, 2, line);
+				draw_rect(cv, MARGIN, y, w - 2 * MARGIN, 2, line);
 				snprintf(buf, sizeof(buf), "zone %s: pfn 0x%lx-0x%lx, %lu pages",
 					 m->zones[row->zone], s, e, p);
-				text(cv, MARGIN, y + 5, buf);
+				draw_text(cv, MARGIN, y + 5, buf);
 			}
 			y += HEAD_H;
 		} else if (l->cells[row->first].pfn / l->ppc !=
@@ -625,7 +630,7 @@ static void draw(struct canvas *cv, const struct mm_map *m, const struct layout 
 			      l->rows[r - 1].zone != row->zone)) {
 			snprintf(buf, sizeof(buf), "0x%lx", l->cells[row->first].pfn);
 			if (cs * 8 >= TEXT_H)
-				text(cv, MARGIN, y, buf);
+				draw_text(cv, MARGIN, y, buf);
 		}
 		for (k = 0; k < row->n && cv->w; ) {
 			unsigned char rgb[3], rgb2[3];
@@ -644,10 +649,10 @@ static void draw(struct canvas *cv, const struct mm_map *m, const struct layout 
 					run++;
 				}
 			}
-			rect(cv, x0 + (unsigned int)k * cs, y, (unsigned int)run * cs,
-			     cs > 3 ? cs - 1 : cs, rgb);
+			draw_rect(cv, x0 + (unsigned int)k * cs, y, (unsigned int)run * cs,
+				  cs > 3 ? cs - 1 : cs, rgb);
 			if (l->cells[row->first + k].c.head && cs > 3)	/* a block starts */
-				rect(cv, x0 + (unsigned int)k * cs, y, 1, cs - 1, line);
+				draw_rect(cv, x0 + (unsigned int)k * cs, y, 1, cs - 1, line);
 			k += run;
 		}
 		y += cs;
@@ -665,9 +670,9 @@ static void draw(struct canvas *cv, const struct mm_map *m, const struct layout 
 			unsigned char rgb[3];
 
 			map_rgb(&lg[i].c, rgb);
-			rect(cv, lx, ly, TEXT_H, TEXT_H, rgb);
+			draw_rect(cv, lx, ly, TEXT_H, TEXT_H, rgb);
 			snprintf(buf, sizeof(buf), "%s (%lu)", lg[i].name, lg[i].pages);
-			text(cv, lx + TEXT_H + 6, ly, buf);
+			draw_text(cv, lx + TEXT_H + 6, ly, buf);
 		}
 		shown++;
 	}
@@ -695,10 +700,11 @@ int map_write_svg(const struct mm_map *m, const char *file, unsigned long ppc)
 		layout_free(&l);
 		return -1;
 	}
-	fprintf(cv.f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%u\" height=\"%u\" "
-		"font-family=\"monospace\" font-size=\"%d\" shape-rendering=\"crispEdges\">\n",
-		cv.w, cv.h, TEXT_H + 2);
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", cv.f);
+	fprintf(cv.f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%u\" height=\"%u\"",
+		cv.w, cv.h);
+	fprintf(cv.f, " font-family=\"monospace\" font-size=\"%d\"", TEXT_H + 2);
+	fputs(" shape-rendering=\"crispEdges\">\n", cv.f);
 	draw(&cv, m, &l, cell_px(ppc));
 	fputs("</svg>\n", cv.f);
 	layout_free(&l);
@@ -742,8 +748,7 @@ static void map_json(const struct mm_map *m, const struct layout *l)
 	for (o = 0; o < MM_MAX_ORDER; o++)
 		json_uint(&j, NULL, m->free_by_order[o]);
 	json_arr_end(&j);
-	json_str(&j, "cell_chars", "0-9A: free order, c: per-cpu, P: pages, s: slab, "
-		 "v: vmalloc, t: pagetable, #: allocated");
+	json_str(&j, "cell_chars", cell_chars);
 	json_arr(&j, "rows");
 	s = xcalloc(l->cols + 1, 1);
 	for (r = 0; r < l->nr_rows; r++) {

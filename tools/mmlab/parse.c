@@ -75,9 +75,14 @@ static bool blank(const char *s)
 	return s[strspn(s, " \t")] == '\0';
 }
 
-/* Each blank-separated word of @s (modified), as strtok_r() cuts them. */
-#define for_each_word(tok, s, save) \
-	for (tok = strtok_r(s, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save))
+/*
+ * The blank-separated words of @s (modified) one by one, as strtok_r() cuts
+ * them: @s first, then NULL; @save keeps the place.
+ */
+static char *next_word(char *s, char **save)
+{
+	return strtok_r(s, " \t", save);
+}
 
 /* Copies @src into @dst of @len bytes, cut and always terminated. */
 void mm_strlcpy(char *dst, const char *src, size_t len)
@@ -134,6 +139,10 @@ static bool thousandths(const char *s, long *v)
 
 /* === pool === */
 
+/* The totals line of `pool`. */
+#define POOL_TOTALS \
+	"total blocks=%lu pages=%lu MiB=%lu metadata_bytes=%lu bytes_per_page=%lf"
+
 int mm_parse_pool(const char *text, struct mm_pool *p)
 {
 	char line[512];
@@ -152,9 +161,8 @@ int mm_parse_pool(const char *text, struct mm_pool *p)
 			continue;
 		}
 		if (!strncmp(line, "total ", 6)) {
-			if (sscanf(line, "total blocks=%lu pages=%lu MiB=%lu metadata_bytes=%lu bytes_per_page=%lf",
-				   &p->blocks, &p->pages, &p->mib, &p->meta_bytes,
-				   &p->bytes_per_page) != 5)
+			if (sscanf(line, POOL_TOTALS, &p->blocks, &p->pages, &p->mib,
+				   &p->meta_bytes, &p->bytes_per_page) != 5)
 				return fail("pool totals", line);
 			total = true;
 			continue;
@@ -198,7 +206,7 @@ int mm_parse_zone_rows(const char *text, struct mm_zone_rows *r, bool frac)
 		if (sscanf(line, "Node %d, zone %31s", &z->node, z->zone) != 2)
 			return fail("zone row", line);
 		tok = strstr(line, z->zone) + strlen(z->zone);
-		for_each_word(tok, tok, save) {
+		for (tok = next_word(tok, &save); tok; tok = next_word(NULL, &save)) {
 			unsigned long long v;
 
 			if (n == MM_MAX_ORDER)
@@ -258,7 +266,7 @@ int mm_parse_pagetypeinfo(const char *text, struct mm_pagetypeinfo *p)
 			char *s = line + 21;
 
 			blocks = true;
-			for_each_word(tok, s, save)
+			for (tok = next_word(s, &save); tok; tok = next_word(NULL, &save))
 				if (find_or_add(p->types, &p->nr_types, MM_MAX_TYPES, tok) < 0)
 					return fail("pagetypeinfo: too many types", line);
 			continue;
@@ -275,7 +283,7 @@ int mm_parse_pagetypeinfo(const char *text, struct mm_pagetypeinfo *p)
 			tok = strstr(line, ", type") + 6;
 			tok += strspn(tok, " ");
 			tok += strlen(type);
-			for_each_word(tok, tok, save) {
+			for (tok = next_word(tok, &save); tok; tok = next_word(NULL, &save)) {
 				unsigned long long v;
 
 				if (n == MM_MAX_ORDER || !num(tok, &v))
@@ -290,7 +298,7 @@ int mm_parse_pagetypeinfo(const char *text, struct mm_pagetypeinfo *p)
 			if (zi < 0)
 				return fail("pagetypeinfo: too many zones", line);
 			tok = strstr(line, zone) + strlen(zone);
-			for_each_word(tok, tok, save) {
+			for (tok = next_word(tok, &save); tok; tok = next_word(NULL, &save)) {
 				unsigned long long v;
 
 				if (n == p->nr_types || !num(tok, &v))
@@ -552,6 +560,10 @@ int mm_parse_validate(const char *text, struct mm_validate *v)
 
 /* === slabinfo and slab/<cache>/slabs === */
 
+/* A cache's row of slabinfo, as /proc/slabinfo (version 2.1) prints it. */
+#define SLABINFO_ROW \
+	"%31s %lu %lu %lu %lu %lu : tunables %lu %lu %lu : slabdata %lu %lu %lu"
+
 int mm_parse_slabinfo(const char *text, struct mm_slabinfo *s)
 {
 	char line[512];
@@ -568,10 +580,9 @@ int mm_parse_slabinfo(const char *text, struct mm_slabinfo *s)
 			continue;
 		}
 		memset(&k, 0, sizeof(k));
-		if (sscanf(line, "%31s %lu %lu %lu %lu %lu : tunables %lu %lu %lu : slabdata %lu %lu %lu",
-			   k.name, &k.active_objs, &k.num_objs, &k.objsize, &k.objperslab,
-			   &k.pagesperslab, &k.limit, &k.batchcount, &k.sharedfactor,
-			   &k.active_slabs, &k.num_slabs, &k.sharedavail) != 12)
+		if (sscanf(line, SLABINFO_ROW, k.name, &k.active_objs, &k.num_objs, &k.objsize,
+			   &k.objperslab, &k.pagesperslab, &k.limit, &k.batchcount,
+			   &k.sharedfactor, &k.active_slabs, &k.num_slabs, &k.sharedavail) != 12)
 			return fail("slabinfo row", line);
 		*(struct mm_slab *)grow((void **)&s->v, s->nr, sizeof(k)) = k;
 		s->nr++;
@@ -738,13 +749,10 @@ int mm_parse_walk(const char *text, struct mm_walk *w)
 	memset(w, 0, sizeof(*w));
 	if (!next_line(&text, line, sizeof(line)))
 		return fail("walk", "empty");
-	if (sscanf(line, "address %llx, pid %d", &w->addr, &w->pid) == 2) {
-		/* a user walk */
-	} else if (sscanf(line, "address %llx, kernel", &w->addr) == 1) {
-		w->pid = 0;
-	} else {
+	/* A user walk (pid N), or the kernel's (pid 0, as memset left it). */
+	if (sscanf(line, "address %llx, pid %d", &w->addr, &w->pid) != 2 &&
+	    sscanf(line, "address %llx, kernel", &w->addr) != 1)
 		return fail("walk address line", line);
-	}
 	while (next_line(&text, line, sizeof(line))) {
 		char rest[256] = "";
 		int off = 0;

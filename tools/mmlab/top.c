@@ -19,7 +19,7 @@ static const char *const rate_names[] = {
 	"pcp_drain",
 };
 
-#define NR_RATES	(sizeof(rate_names) / sizeof(rate_names[0]))
+#define NR_RATES	ARRAY_SIZE(rate_names)
 
 enum slab_sort { SORT_PAGES, SORT_OBJS, SORT_NAME, NR_SORTS };
 static const char *const sort_names[] = { "pages", "active objects", "name" };
@@ -230,9 +230,10 @@ static void show(const struct mm_term *t, const struct sample *s, const struct m
 		line++;
 	}
 	if (s->have_va && line < max_lines - 1) {
-		printf("%svmalloc: %lu areas, %lu of %lu window pages busy, %lu lazy (purge at %lu),"
-		       " %lu pte tables\n", compact ? "" : "\n", s->va.nr_busy, s->va.busy_pages, s->va.win_pages,
-		       s->va.lazy_pages, s->va.lazy_max_pages, s->va.pte_tables);
+		printf("%svmalloc: %lu areas, %lu of %lu window pages busy,", compact ? "" : "\n",
+		       s->va.nr_busy, s->va.busy_pages, s->va.win_pages);
+		printf(" %lu lazy (purge at %lu), %lu pte tables\n", s->va.lazy_pages,
+		       s->va.lazy_max_pages, s->va.pte_tables);
 		line += compact ? 1 : 2;
 	}
 	if (s->have_slab && line < max_lines - 1) {

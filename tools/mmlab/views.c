@@ -279,8 +279,9 @@ int cmd_buddy(const struct mm_opts *o)
 		json_end(&j);
 		goto out;
 	}
-	printf("mmlab's buddy allocator: free blocks per zone and order (pageblock order %d,"
-	       " %lu pages)\n\n", d.pt.pageblock_order, d.pt.pages_per_block);
+	printf("mmlab's buddy allocator: free blocks per zone and order");
+	printf(" (pageblock order %d, %lu pages)\n\n", d.pt.pageblock_order,
+	       d.pt.pages_per_block);
 	for (i = 0; i < d.buddyinfo.nr; i++)
 		buddy_zone(&d, &d.buddyinfo.z[i]);
 	printf("%zu blocks on the free lists, %zu on per-CPU lists\n", d.fl.nr, d.pcp.nr);
@@ -389,7 +390,7 @@ int cmd_vmalloc(const struct mm_opts *o)
 			mm_vmallocinfo_free(&v);
 			return mm_bad("vmap_areas");
 		}
-		have_va = ta != NULL;
+		have_va = ta;
 	}
 	if (o->json) {
 		struct mm_json j;
@@ -405,11 +406,12 @@ int cmd_vmalloc(const struct mm_opts *o)
 		if (have_va) {
 			printf("window %#lx-%#lx: %lu pages\n", va.win_start, va.win_end,
 			       va.win_pages);
-			printf("  busy %lu areas (%lu pages), free %lu ranges (%lu pages, largest %lu),"
-			       " lazy %lu areas (%lu pages of %lu before a purge), %lu pte tables\n",
-			       va.nr_busy, va.busy_pages, va.nr_free, va.free_pages,
-			       va.largest_free, va.nr_lazy, va.lazy_pages, va.lazy_max_pages,
-			       va.pte_tables);
+			printf("  busy %lu areas (%lu pages),", va.nr_busy, va.busy_pages);
+			printf(" free %lu ranges (%lu pages, largest %lu),", va.nr_free,
+			       va.free_pages, va.largest_free);
+			printf(" lazy %lu areas (%lu pages of %lu before a purge),", va.nr_lazy,
+			       va.lazy_pages, va.lazy_max_pages);
+			printf(" %lu pte tables\n", va.pte_tables);
 			for (k = 0; k < va.nr_stats; k++)
 				printf("  %-24s %lu\n", va.stat_names[k], va.stats[k]);
 			printf("\n");

@@ -76,8 +76,9 @@ static void draw(const struct mm_walk *w)
 	if (w->mapped && w->nr && size_of(w->page_size) > 4096) {
 		unsigned long long ps = size_of(w->page_size);
 
-		printf("  a %s page: the walk ends at the %s, the fields after it are all offset:"
-		       " bits %d..0 = 0x%llx\n", w->page_size, w->e[w->nr - 1].level,
+		printf("  a %s page: the walk ends at the %s,", w->page_size,
+		       w->e[w->nr - 1].level);
+		printf(" the fields after it are all offset: bits %d..0 = 0x%llx\n",
 		       ps == 1ULL << 21 ? 20 : 29, w->addr & (ps - 1));
 	}
 	printf("\n");
@@ -109,8 +110,9 @@ static void draw(const struct mm_walk *w)
 	if (w->mapped) {
 		unsigned long long ps = size_of(w->page_size);
 
-		printf("  physical address 0x%llx (pfn 0x%lx), page size %s: the low %d bits "
-		       "(0x%llx) are the offset in the page\n", w->phys, w->pfn, w->page_size,
+		printf("  physical address 0x%llx (pfn 0x%lx), page size %s:", w->phys, w->pfn,
+		       w->page_size);
+		printf(" the low %d bits (0x%llx) are the offset in the page\n",
 		       ps == 4096 ? 12 : ps == 1ULL << 21 ? 21 : 30, w->addr & (ps - 1));
 		printf("  access: %s\n", w->access);
 	}

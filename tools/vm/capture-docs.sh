@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # Capture the sessions that Documentation/ includes, from a real VM run.
 #
-# Usage: tools/vm/capture-docs.sh [-o DIR]
+# Usage: tools/vm/capture-docs.sh [-o DIR] [-T DIR]
 #   -o DIR   where to write NAME.txt (default Documentation/sessions)
+#   -T DIR   where to write the tutorial's sessions
+#            (default Documentation/tutorial/sessions)
 #
 # Builds mmlab.ko against the Debian headers (as `make run`, in build/docs/),
 # boots the Debian kernel with tools/vm/guest/doc-session.sh, and cuts each
@@ -13,16 +15,24 @@
 # when the whole run succeeded: a failed command, a missing session or a
 # kernel report (BUG, WARNING, Oops, KASAN) leaves DIR as it was.
 #
+# The tutorial's sessions come from three more boots: the Debian kernel with
+# tools/vm/guest/doc-tutorial.sh (mmlab next to the host's /proc files), and
+# the test kernel (tools/vm/build-test-kernel.sh; it has PTDUMP_DEBUGFS) with
+# tools/vm/guest/doc-paging.sh, once with 5-level paging and once with
+# no5lvl (sessions NAME-5l and NAME-4l).
+#
 # Environment: MMLAB_ACCEL=kvm|tcg (see boot.sh).
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 out=$MMLAB_TOP/Documentation/sessions
+tut_out=$MMLAB_TOP/Documentation/tutorial/sessions
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-o) out=${2:?}; shift 2 ;;
-	-h|--help) sed -n '3,17s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-T) tut_out=${2:?}; shift 2 ;;
+	-h|--help) sed -n '3,26s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) die "unknown argument $1" ;;
 	esac
 done
@@ -53,14 +63,46 @@ if grep -Eq 'BUG:|WARNING:|Oops|KASAN|UBSAN|mmlab-doc: failed' "$logf"; then
 	die "kernel report or failed command in $logf"
 fi
 
+# cut LOG DIR - each session of LOG into DIR/NAME.txt.
+cut_sessions() {
+	tr -d '\r' <"$1" | awk -v dir="$2" '
+		/^mmlab-doc: begin / { name = $3; file = dir "/" name ".txt"; printf "" > file; next }
+		/^mmlab-doc: end /   { close(file); name = ""; next }
+		name != ""           { print >> file }
+	'
+}
+
+# tut_boot KERNEL GUEST LOG BOOT-ARGS... - one boot for the tutorial; fails
+# on a failed command or a kernel report ("BUG: KASAN:", not the
+# "KASAN shadow" marker of a page-table dump).
+tut_boot() {
+	local kernel=$1 guest=$2 log=$3 rc=0
+	shift 3
+	"$MMLAB_TOP/tools/vm/boot.sh" -k "$kernel" -g "$guest" -q -t 600 -l "$log" "$@" || rc=$?
+	[ "$rc" = 0 ] || die "guest $guest failed (status $rc); console log: $log"
+	if grep -Eq 'BUG:|WARNING:|Oops|UBSAN:|mmlab-doc: failed' "$log"; then
+		grep -E 'BUG:|WARNING:|Oops|UBSAN:|mmlab-doc: failed' "$log" >&2
+		die "kernel report or failed command in $log"
+	fi
+}
+
+tut_log=$MMLAB_TOP/build/vm/doc-tutorial.log
+tut_boot "$vmlinuz" doc-tutorial "$tut_log" "$bdir/mmlab.ko"
+tkdir=$("$MMLAB_TOP/tools/vm/build-test-kernel.sh")
+tkernel=$tkdir/arch/x86/boot/bzImage
+tut_boot "$tkernel" doc-paging "$MMLAB_TOP/build/vm/doc-paging-5l.log" -a mmlab.levels=5
+tut_boot "$tkernel" doc-paging "$MMLAB_TOP/build/vm/doc-paging-4l.log" -4 -a mmlab.levels=4
+
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-tr -d '\r' <"$logf" | awk -v dir="$tmp" '
-	/^mmlab-doc: begin / { name = $3; file = dir "/" name ".txt"; printf "" > file; next }
-	/^mmlab-doc: end /   { close(file); name = ""; next }
-	name != ""           { print >> file }
-'
-n=$(find "$tmp" -name '*.txt' | wc -l)
+cut_sessions "$logf" "$tmp"
+mkdir "$tmp/tutorial"
+for l in "$tut_log" "$MMLAB_TOP"/build/vm/doc-paging-5l.log "$MMLAB_TOP"/build/vm/doc-paging-4l.log; do
+	cut_sessions "$l" "$tmp/tutorial"
+done
+tn=$(find "$tmp/tutorial" -name '*.txt' | wc -l)
+[ "$tn" -gt 0 ] || die "no tutorial session in $tut_log or doc-paging-*.log"
+n=$(find "$tmp" -maxdepth 1 -name '*.txt' | wc -l)
 [ "$n" -gt 0 ] || die "no session in $logf"
 { echo "$ modinfo -F parm mmlab.ko"; modinfo -F parm "$bdir/mmlab.ko"; } >"$tmp/modinfo.txt"
 
@@ -68,3 +110,7 @@ mkdir -p "$out"
 rm -f "$out"/*.txt
 cp "$tmp"/*.txt "$out/"
 log "wrote $((n + 1)) files to $out (from $logf)"
+mkdir -p "$tut_out"
+rm -f "$tut_out"/*.txt
+cp "$tmp"/tutorial/*.txt "$tut_out/"
+log "wrote $tn files to $tut_out"

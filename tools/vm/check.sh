@@ -10,13 +10,20 @@
 #   checkpatch       scripts/checkpatch.pl --no-tree --strict on every C/H file
 #   build W=1        mmlab.ko and kunit/*.ko against the test kernel, W=1
 #   sparse           sparse over the same objects (C=2: every file, no rebuild)
+#   tool tests       mmlab(8)'s parsers and commands on the captured fixtures
+#                    (make -C tools/mmlab check)
 #   boot 5-level     guest/check.sh under -cpu max: every KUnit module, every
 #   boot 4-level     debugfs file read, unload, kmemleak; the console judged
 #                    by check-log.py (KTAP through the kernel's kunit.py parse)
+#   reliability      guest/reliability.sh under -cpu max: the control corpus
+#                    of bad writes, load/unload under failure, a short seeded
+#                    stress run (MMLAB_STRESS_SECONDS, default 20; MMLAB_SEED)
+#                    with CPU hotplug, mmlab(8) on the live files, kmemleak;
+#                    summed up in a `reliability:` line (reliability.py)
 #   Debian build     mmlab.ko against the Debian headers (linux-headers-amd64)
 #   Debian boot      the Debian kernel with guest/distro.sh: load, read, unload
-# The last line is `N passed, N failed`: KUnit test cases over both boots
-# plus the steps. Exits non-zero on any failure. Logs stay in build/check/.
+# The last line is `N passed, N failed`: KUnit test cases over both boots,
+# the cases of the tool's tests and of the reliability scripts, plus the steps. Exits non-zero on any failure. Logs stay in build/check/.
 #
 # Boots do not use oops=panic: an oops in a test leaves the rest of the run
 # going, so one boot reports everything it can; the console scan fails the
@@ -48,6 +55,8 @@ steps_passed=0
 steps_failed=0
 kunit_passed=0
 kunit_failed=0
+tests_passed=0
+tests_failed=0
 summary=()
 
 # step_start NAME / step_end NAME STATUS [NOTE] - time and record one step.
@@ -72,7 +81,7 @@ step_end() {
 # project_warnings LOG - the warning/error lines of a kbuild log that come
 # from the project's own files (not from the kernel's headers).
 project_warnings() {
-	grep -E "((^|/)(module|kunit)/[^: ]+:[0-9]+(:[0-9]+)?: (warning|error)|^WARNING: modpost:|^ERROR: modpost:)" "$1" |
+	grep -E "((^|/)(module|kunit|tools)/[^: ]+:[0-9]+(:[0-9]+)?: (warning|error)|^WARNING: modpost:|^ERROR: modpost:)" "$1" |
 		grep -v '^/usr/src/\|^/root/' || true
 }
 
@@ -152,6 +161,22 @@ else
 	step_end sparse 1 "skipped: the modules do not build"
 fi
 
+# === mmlab(8) on the captured fixtures ===
+step_start "tool tests"
+rc=0
+make -C "$MMLAB_TOP/tools/mmlab" check >"$out/tool-tests.log" 2>&1 || rc=$?
+counts=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out/tool-tests.log" | tail -n 1)
+p=$(echo "$counts" | sed -n 's/^\([0-9]*\) passed.*/\1/p')
+f=$(echo "$counts" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
+tests_passed=$((tests_passed + ${p:-0}))
+tests_failed=$((tests_failed + ${f:-0}))
+if [ "$rc" != 0 ] || [ -z "$counts" ] || [ "${f:-1}" != 0 ]; then
+	grep -E 'FAIL|error' "$out/tool-tests.log" | head -n 20
+	step_end "tool tests" 1 "${counts:-no result}; log $out/tool-tests.log"
+else
+	step_end "tool tests" 0 "$counts"
+fi
+
 # === boots of the test kernel ===
 # The suites expected: the .name of every struct kunit_suite in kunit/*.c.
 expected=$(cd "$MMLAB_TOP"; perl -0777 -ne \
@@ -195,6 +220,38 @@ for level in 5 4; do
 	step_end "$name" "$res" "$note"
 done
 
+# === reliability: hostile input, load/unload, stress, mmlab(8) in the VM ===
+step_start "reliability"
+if [ "$have_modules" = 1 ] && [ -x "$MMLAB_TOP/tools/mmlab/mmlab" ]; then
+	logf=$out/boot-reliability.log
+	rc=0
+	"$vm/boot.sh" -q -k "$kdir/arch/x86/boot/bzImage" -g reliability \
+		-t "$boot_timeout" -l "$logf" \
+		-a "mmlab.seconds=${MMLAB_STRESS_SECONDS:-20} mmlab.seed=${MMLAB_SEED:-0}" \
+		"$bdir/mmlab.ko" "$bdir/tools/stress/mmlab_stress.ko" \
+		"$MMLAB_TOP/tools/mmlab/mmlab" || rc=$?
+	res=0
+	python3 "$vm/check-log.py" --log "$logf" --ksrc "$ksrc" --level 5 \
+		--out "$out/ktap-reliability" >"$out/result-reliability.txt" || res=$?
+	cat "$out/result-reliability.txt"
+	grep -a '^mmlab-check: \(result\|stress\|kmemleak scan\|FAIL\)' "$logf" || true
+	while read -r _ _ name p _ f _; do
+		tests_passed=$((tests_passed + ${p:-0}))
+		tests_failed=$((tests_failed + ${f:-0}))
+	done < <(grep -a '^mmlab-check: result ' "$logf" | sed 's/,//')
+	reliability=$(python3 "$vm/reliability.py" --log "$logf" \
+		--findings "$(sed -n 's/.*findings=\([0-9]*\).*/\1/p' "$out/result-reliability.txt")")
+	case "$rc" in
+	0) ;;
+	124) res=1; reliability="TIMEOUT after ${boot_timeout}s; $reliability" ;;
+	*) res=1 ;;
+	esac
+	step_end "reliability" "$res" "rc $rc; log $logf"
+else
+	reliability="not run"
+	step_end "reliability" 1 "skipped: the modules or tools/mmlab/mmlab did not build"
+fi
+
 # === the Debian kernel ===
 step_start "Debian build"
 release=$(headers_release)
@@ -235,9 +292,10 @@ elapsed=$(( $(date +%s) - t0 ))
 echo
 echo "==== summary ===="
 printf '%s\n' "${summary[@]}"
-echo "steps: $steps_passed passed, $steps_failed failed; KUnit test cases: $kunit_passed passed, $kunit_failed failed"
+echo "steps: $steps_passed passed, $steps_failed failed; KUnit test cases: $kunit_passed passed, $kunit_failed failed; other tests: $tests_passed passed, $tests_failed failed"
+echo "reliability: ${reliability:-not run}"
 echo "elapsed: $((elapsed / 60)) min $((elapsed % 60)) s; logs in $out"
-echo "$((kunit_passed + steps_passed)) passed, $((kunit_failed + steps_failed)) failed"
-[ $((kunit_failed + steps_failed)) = 0 ]
+echo "$((kunit_passed + steps_passed + tests_passed)) passed, $((kunit_failed + steps_failed + tests_failed)) failed"
+[ $((kunit_failed + steps_failed + tests_failed)) = 0 ]
 exit
 }

@@ -13,6 +13,8 @@ die() { printf '[mmlab] error: %s\n' "$*" >&2; exit 1; }
 # Packages the VM scripts need, one per line: "command-or-path package".
 MMLAB_DEPS="
 gcc gcc
+/usr/lib/x86_64-linux-gnu/libc.a libc6-dev
+/usr/include/zlib.h zlib1g-dev
 make make
 flex flex
 bison bison
@@ -29,6 +31,7 @@ qemu-system-x86_64 qemu-system-x86
 /usr/include/openssl/ssl.h libssl-dev
 /usr/src/linux-source-6.1.tar.xz linux-source-6.1
 /usr/share/doc/linux-headers-amd64 linux-headers-amd64
+modinfo kmod
 "
 
 # install_deps - apt-get install whatever of MMLAB_DEPS is missing.
@@ -66,7 +69,7 @@ headers_release() {
 copy_sources() {
 	local dir=$1 f
 	mkdir -p "$dir"
-	(cd "$MMLAB_TOP" && git ls-files -co --exclude-standard -- Kbuild Makefile module kunit tools/stress) \
+	(cd "$MMLAB_TOP" && git ls-files -co --exclude-standard -- Kbuild Makefile module kunit tools/stress tools/bench) \
 		>"$dir/.sources.new"
 	if [ -f "$dir/.sources" ]; then
 		comm -23 <(sort "$dir/.sources") <(sort "$dir/.sources.new") |

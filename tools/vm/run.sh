@@ -6,8 +6,8 @@
 #
 # Installs what is missing (apt-get), fetches the Debian kernel image that
 # matches linux-headers-amd64 (tools/vm/debian-kernel.sh), builds mmlab.ko
-# against /usr/src/linux-headers-RELEASE in build/distro/, and boots it with
-# tools/vm/guest/tour.sh. On a terminal (stdin and stdout are ttys, CI unset)
+# against /usr/src/linux-headers-RELEASE in build/distro/ and mmlab(8)
+# (tools/mmlab), and boots them with tools/vm/guest/tour.sh. On a terminal (stdin and stdout are ttys, CI unset)
 # the VM then gives a shell with the module loaded (exit it, or Ctrl-A x, to
 # quit); otherwise the VM powers off and the exit status says whether the
 # module loaded (0) or not, or the boot timed out.
@@ -34,6 +34,12 @@ make -s -C "$kdir" M="$bdir" -j2 modules >"$MMLAB_TOP/build/distro-build.log" 2>
 	cat "$MMLAB_TOP/build/distro-build.log" >&2
 	die "mmlab.ko does not build against $kdir (log: build/distro-build.log)"
 }
+# mmlab(8), static, goes into the VM beside mmlab.ko (the tour runs it; in
+# the shell it is /bin/mmlab).
+make -s -C "$MMLAB_TOP/tools/mmlab" >"$MMLAB_TOP/build/tool-build.log" 2>&1 || {
+	cat "$MMLAB_TOP/build/tool-build.log" >&2
+	die "tools/mmlab does not build (log: build/tool-build.log)"
+}
 log "ready in $(( $(date +%s) - start )) s"
 
 args=(-k "$vmlinuz" -g tour -l "$MMLAB_TOP/build/vm/run.log" -t 300)
@@ -44,4 +50,4 @@ fi
 if [ -t 0 ] && [ -t 1 ] && [ -z "${CI:-}" ]; then
 	args+=(-I)
 fi
-exec "$MMLAB_TOP/tools/vm/boot.sh" "${args[@]}" "$bdir/mmlab.ko"
+exec "$MMLAB_TOP/tools/vm/boot.sh" "${args[@]}" "$bdir/mmlab.ko" "$MMLAB_TOP/tools/mmlab/mmlab"

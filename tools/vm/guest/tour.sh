@@ -151,6 +151,18 @@ if [ -e "$D/slabinfo" ]; then
 	fi
 fi
 
+if [ -f /mmlab/mmlab ]; then
+	cp /mmlab/mmlab /bin/mmlab && chmod 0755 /bin/mmlab
+	step "The same at a glance: mmlab(8)"
+	echo "# mmlab top -n 1 | cat    (on a terminal it is live: keys s p q)"
+	mmlab top -n 1 | cat
+	echo "# mmlab map --cell 64 | head -n 12"
+	mmlab map --cell 64 >/tmp/map && head -n 12 /tmp/map
+	echo "# mmlab demo buddy"
+	mmlab demo buddy
+fi
+
 step "Done"
 echo "mmlab is loaded; its files are in $D."
+[ -x /bin/mmlab ] && echo "mmlab(8) is /bin/mmlab: try 'mmlab top', 'mmlab map', 'mmlab demo all'."
 exit 0
