@@ -489,7 +489,7 @@ static int map_vm_area(struct mmlab_vmap_area *va, struct mmlab_vm_struct *vm)
  * Finds a range for @vm, maps it and enters it in the busy tree. On
  * failure nothing is left: the range was never visible to a TLB (nothing
  * touched it), so it goes straight back to the free tree after a flush of
- * any PTE it had.
+ * any PTE it had, and the PTE tables it left empty back to the buddy.
  */
 static void *setup_vm_area(struct mmlab_vm_struct *vm, unsigned long align)
 {
@@ -505,8 +505,15 @@ static void *setup_vm_area(struct mmlab_vm_struct *vm, unsigned long align)
 	}
 	err = map_vm_area(va, vm);
 	if (err) {
+		unsigned int nr_tables;
+
 		rb_erase(&va->rb_node, &mmlab_vmap_area_root);
+		/* The PTE tables the failed mapping allocated go back too. */
+		nr_tables = mmlab_pgtable_detach_empty(va->va_start, va->va_end,
+						       purge_tables,
+						       ARRAY_SIZE(purge_tables));
 		flush_tlb_all_cpus();
+		mmlab_pgtable_free_tables(purge_tables, nr_tables);
 		merge_or_add_vmap_area(va);
 		trace_mmlab_alloc_vmap_area(0, size, align, 1);
 		goto fail;
