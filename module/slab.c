@@ -37,6 +37,7 @@
 #include <linux/string.h>
 
 #include "buddy.h"
+#include "fault_inject.h"
 #include "mmlab.h"
 #include "pool.h"
 #include "slab.h"
@@ -562,7 +563,9 @@ void *__mmlab_kmem_cache_alloc(struct mmlab_kmem_cache *cachep, gfp_t gfp,
 	struct mmlab_slab *slab;
 	void *obj;
 
-	obj = cache_alloc(cachep, gfp);
+	/* should_failslab() of slab_pre_alloc_hook(): before any work. */
+	obj = mmlab_should_fail(&mmlab_failslab, cachep->object_size) ?
+	      NULL : cache_alloc(cachep, gfp);
 	if (!obj) {
 		mmlab_slab_count(cachep, MMLAB_SLAB_FAIL);
 		return NULL;
@@ -730,6 +733,9 @@ static int alloc_cpu_caches(struct mmlab_kmem_cache *cachep)
 	size_t size = struct_size_t(struct mmlab_array_cache, entry, cachep->limit);
 	int cpu;
 
+	/* failslab covers the cache's own metadata too, as the kernel's. */
+	if (mmlab_should_fail(&mmlab_failslab, size))
+		return -ENOMEM;
 	cachep->cpu_cache = __alloc_percpu(size, __alignof__(struct mmlab_array_cache));
 	if (!cachep->cpu_cache)
 		return -ENOMEM;
@@ -794,6 +800,8 @@ struct mmlab_kmem_cache *__mmlab_kmem_cache_create(const char *name,
 	if (mmlab_find_cache(name))
 		return ERR_PTR(-EEXIST);
 
+	if (mmlab_should_fail(&mmlab_failslab, sizeof(*cachep)))
+		return ERR_PTR(-ENOMEM);
 	cachep = kzalloc(sizeof(*cachep), GFP_KERNEL);
 	if (!cachep)
 		return ERR_PTR(-ENOMEM);
