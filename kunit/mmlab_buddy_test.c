@@ -26,12 +26,11 @@
 #include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
-#include <linux/tracepoint.h>
 #include <linux/vmalloc.h>
 #include <linux/xarray.h>
-#include <trace/events/printk.h>
 
 #include "buddy.h"
+#include "console_reports.h"
 #include "mmlab.h"
 #include "pool.h"
 
@@ -988,68 +987,15 @@ static void test_gfp_zero(struct kunit *test)
 	KUNIT_EXPECT_GT_MSG(test, reused, 0UL, "no dirty block was handed out again");
 }
 
-/*
- * mmlab's bad-free reports, caught on the console tracepoint as the kfence
- * tests catch theirs.
- */
-static struct {
-	spinlock_t lock;	/* protects the rest */
-	int nr;
-	char last[256];
-} observed = {
-	.lock = __SPIN_LOCK_UNLOCKED(observed.lock),
-};
-
-static void probe_console(void *ignore, const char *buf, size_t len)
-{
-	unsigned long flags;
-
-	if (!strnstr(buf, "mmlab: bad free of pfn", len))
-		return;
-	spin_lock_irqsave(&observed.lock, flags);
-	observed.nr++;
-	strscpy(observed.last, buf, min(len + 1, sizeof(observed.last)));
-	spin_unlock_irqrestore(&observed.lock, flags);
-}
-
-static void register_console_probe(struct tracepoint *tp, void *ignore)
-{
-	check_trace_callback_type_console(probe_console);
-	if (!strcmp(tp->name, "console"))
-		WARN_ON(tracepoint_probe_register(tp, probe_console, NULL));
-}
-
-static void unregister_console_probe(struct tracepoint *tp, void *ignore)
-{
-	if (!strcmp(tp->name, "console"))
-		tracepoint_probe_unregister(tp, probe_console, NULL);
-}
-
 static int buddy_suite_init(struct kunit_suite *suite)
 {
-	for_each_kernel_tracepoint(register_console_probe, NULL);
+	console_reports_start("mmlab: bad free of pfn");
 	return 0;
 }
 
 static void buddy_suite_exit(struct kunit_suite *suite)
 {
-	for_each_kernel_tracepoint(unregister_console_probe, NULL);
-	tracepoint_synchronize_unregister();
-}
-
-/* Reports seen since the last call; the last one in @line. */
-static int take_reports(char *line, size_t size)
-{
-	unsigned long flags;
-	int nr;
-
-	spin_lock_irqsave(&observed.lock, flags);
-	nr = observed.nr;
-	observed.nr = 0;
-	strscpy(line, observed.last, size);
-	observed.last[0] = '\0';
-	spin_unlock_irqrestore(&observed.lock, flags);
-	return nr;
+	console_reports_stop();
 }
 
 /**

@@ -23,10 +23,9 @@
 #include <linux/sort.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
-#include <linux/tracepoint.h>
-#include <trace/events/printk.h>
 
 #include "buddy.h"
+#include "console_reports.h"
 #include "mmlab.h"
 #include "pool.h"
 #include "slab.h"
@@ -37,71 +36,15 @@
 
 /* === Console reports === */
 
-/*
- * "BUG mmlab-<cache>: ..." headers of mmlab's reports, caught on the console
- * tracepoint as the kfence tests catch theirs.
- */
-static struct {
-	spinlock_t lock;	/* protects the rest */
-	int nr;
-	char last[192];
-} observed = {
-	.lock = __SPIN_LOCK_UNLOCKED(observed.lock),
-};
-
-static void probe_console(void *ignore, const char *buf, size_t len)
-{
-	unsigned long flags;
-	const char *p = strnstr(buf, "BUG mmlab-", len);
-
-	if (!p)
-		return;
-	spin_lock_irqsave(&observed.lock, flags);
-	observed.nr++;
-	strscpy(observed.last, p, min_t(size_t, buf + len - p + 1,
-					sizeof(observed.last)));
-	strim(observed.last);
-	spin_unlock_irqrestore(&observed.lock, flags);
-}
-
-static void register_console_probe(struct tracepoint *tp, void *ignore)
-{
-	check_trace_callback_type_console(probe_console);
-	if (!strcmp(tp->name, "console"))
-		WARN_ON(tracepoint_probe_register(tp, probe_console, NULL));
-}
-
-static void unregister_console_probe(struct tracepoint *tp, void *ignore)
-{
-	if (!strcmp(tp->name, "console"))
-		tracepoint_probe_unregister(tp, probe_console, NULL);
-}
-
 static int slab_suite_init(struct kunit_suite *suite)
 {
-	for_each_kernel_tracepoint(register_console_probe, NULL);
+	console_reports_start("BUG mmlab-");
 	return 0;
 }
 
 static void slab_suite_exit(struct kunit_suite *suite)
 {
-	for_each_kernel_tracepoint(unregister_console_probe, NULL);
-	tracepoint_synchronize_unregister();
-}
-
-/* Report headers seen since the last call; the last one in @line. */
-static int take_reports(char *line, size_t size)
-{
-	unsigned long flags;
-	int nr;
-
-	spin_lock_irqsave(&observed.lock, flags);
-	nr = observed.nr;
-	observed.nr = 0;
-	strscpy(line, observed.last, size);
-	observed.last[0] = '\0';
-	spin_unlock_irqrestore(&observed.lock, flags);
-	return nr;
+	console_reports_stop();
 }
 
 /* === Helpers === */
