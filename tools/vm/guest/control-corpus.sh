@@ -15,49 +15,12 @@
 D=/sys/kernel/debug/mmlab
 C=$D/control
 T=/tmp/control-corpus
-pass=0
-fail=0
+# shellcheck source=corpus-lib.sh
+. "$(dirname "$0")/corpus-lib.sh"
 
-ok() {
-	pass=$((pass + 1))
-	echo "PASS $*"
-}
-
-ko() {
-	fail=$((fail + 1))
-	echo "FAIL $*"
-}
-
-# check NAME CMD... - PASS if CMD succeeds.
-check() {
-	name=$1
-	shift
-	if "$@"; then ok "$name"; else ko "$name"; fi
-}
-
-# write FMT [seek] - one write() of printf FMT to control, at offset 0 or,
-# with "seek", at offset length. Sets rc and leaves dd's message in $T/err.
+# write FMT [seek] - one write() of printf FMT to control (see write_to).
 write() {
-	printf "$1" >"$T/w"
-	if [ "$2" = seek ]; then
-		len=$(wc -c <"$T/w")
-		dd if="$T/w" of="$C" bs="$len" seek=1 conv=notrunc 2>"$T/err"
-	else
-		dd if="$T/w" of="$C" bs=8192 conv=notrunc 2>"$T/err"
-	fi
-	rc=$?
-}
-
-# errno_is TEXT - the last write failed with this strerror() text (shell
-# builtins only: this runs for every line of the corpus).
-errno_is() {
-	[ "$rc" != 0 ] || return 1
-	while IFS= read -r l; do
-		case "$l" in
-		*"$1"*) return 0 ;;
-		esac
-	done <"$T/err"
-	return 1
+	write_to "$C" "$@"
 }
 
 # snap [zoneinfo] - print the state a refused write must not change:

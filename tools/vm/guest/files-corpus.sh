@@ -13,38 +13,8 @@
 D=/sys/kernel/debug/mmlab
 T=/tmp/files-corpus
 POINTS="fail_page_alloc failslab fail_vmalloc fail_borrow"
-pass=0
-fail=0
-
-ok() {
-	pass=$((pass + 1))
-	echo "PASS $*"
-}
-
-ko() {
-	fail=$((fail + 1))
-	echo "FAIL $*"
-}
-
-# write FILE FMT - one write() of printf FMT to FILE at offset 0; sets rc and
-# leaves dd's message in $T/err.
-write() {
-	printf "$2" >"$T/w"
-	dd if="$T/w" of="$1" bs=8192 conv=notrunc 2>"$T/err"
-	rc=$?
-}
-
-# errno_is TEXT - the last write failed with this strerror() text (shell
-# builtins only: this runs for every line of the corpus).
-errno_is() {
-	[ "$rc" != 0 ] || return 1
-	while IFS= read -r l; do
-		case "$l" in
-		*"$1"*) return 0 ;;
-		esac
-	done <"$T/err"
-	return 1
-}
+# shellcheck source=corpus-lib.sh
+. "$(dirname "$0")/corpus-lib.sh"
 
 # snap - the files a bad write could change: every knob of the fault points,
 # walk and mm where this build has them, and handles; not walk's root line:
@@ -115,7 +85,7 @@ else
 				continue
 			fi
 			n=$((n + 1))
-			write "$D/$path" "$fmt"
+			write_to "$D/$path" "$fmt"
 			after=$(snap)
 			if ! errno_is 'Invalid argument'; then
 				ko "bad $n $path '$fmt': not refused with EINVAL (rc $rc: $(head -n 1 "$T/err"))"
@@ -146,7 +116,7 @@ for kv in probability=100 probability=0 times=-1 times=1 interval=7 interval=1 \
 	i=$((i + 1))
 	k=${kv%%=*}
 	v=${kv#*=}
-	write "$D/$p/$k" "$v\n"
+	write_to "$D/$p/$k" "$v\n"
 	got=$(cat "$D/$p/$k")
 	if [ "$rc" = 0 ] && [ "$got" = "$v" ]; then
 		ok "$p/$k=$v read back"
