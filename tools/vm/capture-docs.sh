@@ -88,6 +88,8 @@ tut_boot() {
 
 tut_log=$MMLAB_TOP/build/vm/doc-tutorial.log
 tut_boot "$vmlinuz" doc-tutorial "$tut_log" "$bdir/mmlab.ko"
+kmem_log=$MMLAB_TOP/build/vm/doc-kmem.log
+tut_boot "$vmlinuz" doc-kmem "$kmem_log" "$bdir/mmlab.ko"
 tkdir=$("$MMLAB_TOP/tools/vm/build-test-kernel.sh")
 tkernel=$tkdir/arch/x86/boot/bzImage
 tut_boot "$tkernel" doc-paging "$MMLAB_TOP/build/vm/doc-paging-5l.log" -a mmlab.levels=5
@@ -97,7 +99,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cut_sessions "$logf" "$tmp"
 mkdir "$tmp/tutorial"
-for l in "$tut_log" "$MMLAB_TOP"/build/vm/doc-paging-5l.log "$MMLAB_TOP"/build/vm/doc-paging-4l.log; do
+for l in "$tut_log" "$kmem_log" "$MMLAB_TOP"/build/vm/doc-paging-5l.log "$MMLAB_TOP"/build/vm/doc-paging-4l.log; do
 	cut_sessions "$l" "$tmp/tutorial"
 done
 tn=$(find "$tmp/tutorial" -name '*.txt' | wc -l)
