@@ -82,8 +82,10 @@ end vfree
 # Chapter 9: a busybox shell's mm before and after it grows its heap
 # (demand paging: brk moves at once, the pages come at first touch).
 begin mm-demand
-echo "# sh -c 'sleep 3; x=\$(seq 1 30000); sleep 30' &"
-sh -c 'sleep 3; x=$(seq 1 30000); sleep 30' &
+# The final ":" keeps the shell alive: without it busybox sh would exec
+# the last command (sleep) in place, and the second read see a new mm.
+echo "# sh -c 'sleep 3; x=\$(seq 1 8000); sleep 30; :' &"
+sh -c 'sleep 3; x=$(seq 1 8000); sleep 30; :' &
 pid=$!
 sleep 1
 must "grep -E 'heap|busybox' /proc/$pid/maps"
