@@ -259,8 +259,6 @@ static int interval_get(void *data, u64 *val)
 /* Every interval-th call is eligible; 0 and 1 both mean every call. */
 static int interval_set(void *data, u64 val)
 {
-	if (val > ULONG_MAX)
-		return -EINVAL;
 	WRITE_ONCE(knob_attr(data)->interval, val);
 	return 0;
 }
