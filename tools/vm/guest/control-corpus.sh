@@ -66,19 +66,7 @@ pool_pages() {
 	sed -n 's/^total .*pages=\([0-9]*\) .*$/\1/p' "$D/pool"
 }
 
-mkdir -p "$T"
-corpus=""
-for f in "$(dirname "$0")/control-bad.txt" /mmlab/control-bad.txt /mmlab/guest/control-bad.txt; do
-	[ -f "$f" ] && { corpus=$f; break; }
-done
-
-[ -d "$D" ] && rmmod mmlab
-if ! insmod /mmlab/mmlab.ko; then
-	ko "insmod mmlab.ko"
-	echo "control-corpus: $pass passed, $fail failed"
-	exit 1
-fi
-dmesg -c >/dev/null
+corpus_start control-bad.txt control-corpus
 
 # --- the files and their headers
 cut -d' ' -f1,2,4,5 "$D/free_lists" | sort >"$T/free.load"

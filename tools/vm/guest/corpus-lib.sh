@@ -6,7 +6,10 @@
 # check NAME CMD... (ok if CMD succeeds), write_to FILE FMT [seek] (one
 # write() of printf FMT to FILE, at offset 0 or, with "seek", at offset
 # length; sets rc and leaves dd's message in $T/err) and errno_is TEXT (the
-# last write failed with that strerror() text). $T must be a directory.
+# last write failed with that strerror() text), and corpus_start FILE TAG
+# (find the corpus FILE beside the script or in /mmlab, set $corpus to it,
+# and load mmlab fresh, or end the script with its "TAG: N passed, N
+# failed" line). $T must be a directory.
 
 pass=0
 fail=0
@@ -47,4 +50,19 @@ errno_is() {
 		esac
 	done <"$T/err"
 	return 1
+}
+
+corpus_start() {
+	corpus=""
+	for f in "$(dirname "$0")/$1" "/mmlab/$1" "/mmlab/guest/$1"; do
+		[ -f "$f" ] && { corpus=$f; break; }
+	done
+	mkdir -p "$T"
+	[ -d /sys/kernel/debug/mmlab ] && rmmod mmlab
+	if ! insmod /mmlab/mmlab.ko; then
+		ko "insmod mmlab.ko"
+		echo "$2: $pass passed, $fail failed"
+		exit 1
+	fi
+	dmesg -c >/dev/null
 }

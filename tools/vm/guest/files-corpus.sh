@@ -24,19 +24,7 @@ snap() {
 	grep -r . $SNAP_FILES 2>&1 | grep -v '/walk:root '
 }
 
-mkdir -p "$T"
-corpus=""
-for f in "$(dirname "$0")/files-bad.txt" /mmlab/files-bad.txt /mmlab/guest/files-bad.txt; do
-	[ -f "$f" ] && { corpus=$f; break; }
-done
-
-[ -d "$D" ] && rmmod mmlab
-if ! insmod /mmlab/mmlab.ko; then
-	ko "insmod mmlab.ko"
-	echo "files-corpus: $pass passed, $fail failed"
-	exit 1
-fi
-dmesg -c >/dev/null
+corpus_start files-bad.txt files-corpus
 SNAP_FILES=""
 for f in $POINTS walk mm handles; do
 	[ -e "$D/$f" ] && SNAP_FILES="$SNAP_FILES $D/$f"
