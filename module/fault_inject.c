@@ -127,7 +127,7 @@ int mmlab_fault_inject_init(void)
 /* === Decision === */
 
 /**
- * mmlab_should_fail() - decide whether this call of a fault point fails.
+ * __mmlab_should_fail() - decide whether this call of an enabled fault point fails.
  * @attr: the fault point.
  * @size: bytes the call asks for (consumed from @attr->space first).
  *
@@ -139,7 +139,7 @@ int mmlab_fault_inject_init(void)
  *
  * Return: true if the caller must fail.
  */
-bool mmlab_should_fail(struct mmlab_fault_attr *attr, size_t size)
+bool __mmlab_should_fail(struct mmlab_fault_attr *attr, size_t size)
 {
 	if (likely(!READ_ONCE(attr->probability)))
 		return false;
@@ -166,7 +166,7 @@ bool mmlab_should_fail(struct mmlab_fault_attr *attr, size_t size)
 				    __builtin_return_address(1));
 	return true;
 }
-EXPORT_SYMBOL_NS_GPL(mmlab_should_fail, MMLAB_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(__mmlab_should_fail, MMLAB_INTERNAL);
 
 /**
  * mmlab_faults_injected() - failures forced so far at every point.

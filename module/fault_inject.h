@@ -38,8 +38,27 @@ extern struct mmlab_fault_attr mmlab_fail_vmalloc;
 extern struct mmlab_fault_attr mmlab_fail_borrow;
 
 int mmlab_fault_inject_init(void);
-bool mmlab_should_fail(struct mmlab_fault_attr *attr, size_t size);
+bool __mmlab_should_fail(struct mmlab_fault_attr *attr, size_t size);
 unsigned long mmlab_faults_injected(void);
 void mmlab_fault_inject_debugfs_init(struct dentry *root);
+
+/**
+ * mmlab_should_fail() - decide whether this call of a fault point fails.
+ * @attr: the fault point.
+ * @size: bytes the call asks for.
+ *
+ * Inline so that a disabled point (probability 0, always so in the timed
+ * runs of `make bench`) costs one load and one branch on the allocators'
+ * fast paths; see __mmlab_should_fail() for the rest.
+ *
+ * Return: true if the caller must fail.
+ */
+static __always_inline bool mmlab_should_fail(struct mmlab_fault_attr *attr,
+					      size_t size)
+{
+	if (likely(!READ_ONCE(attr->probability)))
+		return false;
+	return __mmlab_should_fail(attr, size);
+}
 
 #endif /* _MMLAB_FAULT_INJECT_H */
