@@ -939,8 +939,10 @@ static struct mmlab_section *claim_block(struct page *page, unsigned int order,
 		return NULL;
 	}
 	pfn = page_to_pfn(page);
-	mp = pfn_to_mpage(pfn);
-	if (!mp) {
+	/* pfn_to_mpage(), keeping the section for the caller. */
+	sec = pfn_to_section(pfn);
+	mp = sec ? sec_mpage(sec, pfn) : NULL;
+	if (!mp || mp->state == MMLAB_PAGE_ABSENT) {
 		bad_free(pfn, order, owner, NULL, "not a page of mmlab's pool", caller);
 		return NULL;
 	}
@@ -965,7 +967,6 @@ static struct mmlab_section *claim_block(struct page *page, unsigned int order,
 		bad_free(pfn, order, owner, mp, "freed twice concurrently", caller);
 		return NULL;
 	}
-	sec = pfn_to_section(pfn);
 	return sec;
 }
 

@@ -219,6 +219,34 @@ static int create_sections(void)
 	return 0;
 }
 
+/*
+ * The flat table of the sections over the pool's span, for pfn_to_section().
+ * The blocks are sorted by PFN, so the span is from the first to the last.
+ */
+static int map_sections(void)
+{
+	const struct mmlab_borrowed *last;
+	struct mmlab_section *sec;
+	unsigned long first, end, idx;
+
+	if (!mmlab_pool.nr_blocks)
+		return 0;
+	last = &mmlab_pool.blocks[mmlab_pool.nr_blocks - 1];
+	first = mmlab_pool.blocks[0].pfn >> MMLAB_SECTION_SHIFT;
+	end = (last->pfn + (1UL << last->order) - 1) >> MMLAB_SECTION_SHIFT;
+	mmlab_pool.section_map = kvcalloc(end - first + 1, sizeof(*mmlab_pool.section_map),
+					  GFP_KERNEL);
+	if (!mmlab_pool.section_map)
+		return -ENOMEM;
+	xa_for_each(&mmlab_pool.sections, idx, sec)
+		mmlab_pool.section_map[idx - first] = sec;
+	mmlab_pool.meta_bytes += (end - first + 1) * sizeof(*mmlab_pool.section_map);
+	/* pfn_to_section() reads these two without a lock: set them last. */
+	mmlab_pool.section_first = first;
+	WRITE_ONCE(mmlab_pool.nr_section_map, end - first + 1);
+	return 0;
+}
+
 /* Give every borrowed block back and free all metadata. */
 static unsigned long release_pool(void)
 {
@@ -227,6 +255,10 @@ static unsigned long release_pool(void)
 	unsigned long idx;
 	unsigned int i;
 
+	WRITE_ONCE(mmlab_pool.nr_section_map, 0);
+	kvfree(mmlab_pool.section_map);
+	mmlab_pool.section_map = NULL;
+	mmlab_pool.section_first = 0;
 	xa_for_each(&mmlab_pool.sections, idx, sec) {
 		unsigned long j;
 
@@ -293,6 +325,8 @@ int mmlab_pool_init(unsigned long total_pages, unsigned long dma_pages,
 	mmlab_pool.meta_bytes += blocks_capacity * sizeof(*mmlab_pool.blocks);
 
 	err = create_sections();
+	if (!err)
+		err = map_sections();
 	if (err)
 		goto fail;
 	return 0;

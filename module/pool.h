@@ -5,8 +5,9 @@
  * Pages are borrowed from the host's alloc_pages() in naturally aligned blocks
  * of up to MMLAB_MAX_ORDER - 1. Their metadata is mmlab's own (never fields of
  * the host's struct page): one struct mmlab_page per page, held in sections of
- * MMLAB_SECTION_PAGES pages found by PFN in an xarray, the way SPARSEMEM's
- * mem_section finds struct pages.
+ * MMLAB_SECTION_PAGES pages, kept in an xarray by PFN and found through a flat
+ * table over the span of the pool, the way SPARSEMEM's mem_section finds
+ * struct pages.
  */
 #ifndef _MMLAB_POOL_H
 #define _MMLAB_POOL_H
@@ -138,7 +139,13 @@ struct mmlab_borrowed {
 /**
  * struct mmlab_pool - everything mmlab borrowed.
  * @sections:	struct mmlab_section by PFN >> MMLAB_SECTION_SHIFT; built at
- *		load, read-only until unload.
+ *		load, read-only until unload; the sections' owner.
+ * @section_map: the same sections as a flat table, by (PFN >>
+ *		MMLAB_SECTION_SHIFT) - @section_first, NULL for holes: the
+ *		lookup of every free and PFN check, one bounds check and one
+ *		load instead of an xarray walk.
+ * @section_first: section number of @section_map[0].
+ * @nr_section_map: entries in @section_map (the pool's span in sections).
  * @blocks:	borrowed blocks, sorted by PFN.
  * @nr_blocks:	entries in @blocks.
  * @nr_pages:	pages borrowed in all.
@@ -147,6 +154,9 @@ struct mmlab_borrowed {
  */
 struct mmlab_pool {
 	struct xarray sections;
+	struct mmlab_section **section_map;
+	unsigned long section_first;
+	unsigned long nr_section_map;
 	struct mmlab_borrowed *blocks;
 	unsigned int nr_blocks;
 	unsigned long nr_pages;
@@ -166,7 +176,12 @@ unsigned long mmlab_pool_exit(void);
  */
 static inline struct mmlab_section *pfn_to_section(unsigned long pfn)
 {
-	return xa_load(&mmlab_pool.sections, pfn >> MMLAB_SECTION_SHIFT);
+	unsigned long idx = (pfn >> MMLAB_SECTION_SHIFT) - mmlab_pool.section_first;
+
+	/* Below section_first wraps around to a huge index. */
+	if (idx >= mmlab_pool.nr_section_map)
+		return NULL;
+	return READ_ONCE(mmlab_pool.section_map[idx]);
 }
 
 /**
