@@ -15,9 +15,10 @@
 # when the whole run succeeded: a failed command, a missing session or a
 # kernel report (BUG, WARNING, Oops, KASAN) leaves DIR as it was.
 #
-# The tutorial's sessions come from three more boots: the Debian kernel with
-# tools/vm/guest/doc-tutorial.sh (mmlab next to the host's /proc files), and
-# the test kernel (tools/vm/build-test-kernel.sh; it has PTDUMP_DEBUGFS) with
+# The tutorial's sessions come from four more boots: the Debian kernel with
+# tools/vm/guest/doc-tutorial.sh (mmlab next to the host's /proc files) and
+# with tools/vm/guest/doc-kmem.sh (slab, vmalloc, a walk, mm), and the test
+# kernel (tools/vm/build-test-kernel.sh; it has PTDUMP_DEBUGFS) with
 # tools/vm/guest/doc-paging.sh, once with 5-level paging and once with
 # no5lvl (sessions NAME-5l and NAME-4l).
 #
@@ -32,7 +33,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	-o) out=${2:?}; shift 2 ;;
 	-T) tut_out=${2:?}; shift 2 ;;
-	-h|--help) sed -n '3,26s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,25s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) die "unknown argument $1" ;;
 	esac
 done
