@@ -36,7 +36,8 @@
 /* What `walk` and `mm` show; protected by walk_lock. */
 static DEFINE_MUTEX(walk_lock);
 static int walk_pid;			/* 0: a kernel walk */
-static unsigned long walk_addr;		/* 0 until written: the window */
+static unsigned long walk_addr;		/* once written: the address */
+static bool walk_addr_set;		/* until written, the window's start */
 static int mm_pid = 1;
 
 /* === Input === */
@@ -101,7 +102,7 @@ static int walk_show(struct seq_file *m, void *v)
 		return -ENOMEM;
 	mutex_lock(&walk_lock);
 	pid = walk_pid;
-	addr = walk_addr ?: mmlab_vwin.start;
+	addr = walk_addr_set ? walk_addr : mmlab_vwin.start;
 	mutex_unlock(&walk_lock);
 	if (pid) {
 		if (mmlab_walk_user(pid, addr, w) == -EINTR) {
@@ -149,6 +150,7 @@ static ssize_t walk_write(struct file *file, const char __user *ubuf,
 	mutex_lock(&walk_lock);
 	walk_pid = pid;
 	walk_addr = addr;
+	walk_addr_set = true;
 	mutex_unlock(&walk_lock);
 	return count;
 bad:

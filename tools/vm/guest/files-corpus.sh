@@ -113,6 +113,19 @@ for kv in probability=100 probability=0 times=-1 times=1 interval=7 interval=1 \
 	fi
 done
 
+# --- walk walks what was written, address 0 included (not the default)
+if [ -e "$D/walk" ]; then
+	for a in 0x1000 0; do
+		write_to "$D/walk" "$a\n"
+		want=$(printf 'address 0x%016x, kernel (cr3)' "$a")
+		if [ "$rc" = 0 ] && grep -qxF "$want" "$D/walk"; then
+			ok "walk $a read back"
+		else
+			ko "walk $a: rc $rc, reads '$(grep '^address' "$D/walk")'"
+		fi
+	done
+fi
+
 rmmod mmlab || ko "rmmod mmlab"
 echo "files-corpus: $pass passed, $fail failed"
 [ "$fail" = 0 ]
