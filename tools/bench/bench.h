@@ -146,5 +146,9 @@ extern const struct bench_scenario bench_frag_scenarios[];
 extern const unsigned int bench_frag_nr_scenarios;
 extern const struct bench_scenario bench_buddy_scenarios[];
 extern const unsigned int bench_buddy_nr_scenarios;
+extern const struct bench_scenario bench_slab_scenarios[];
+extern const unsigned int bench_slab_nr_scenarios;
+
+void bench_slab_print_options(void);
 
 #endif /* _MMLAB_BENCH_H */

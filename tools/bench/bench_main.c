@@ -458,6 +458,7 @@ static void print_options(void)
 		pr_info("info pcp zone=%s mmlab_batch=%d mmlab_high=%d\n",
 			zone->name, READ_ONCE(pcp->batch), READ_ONCE(pcp->high));
 	}
+	bench_slab_print_options();
 }
 
 /**
@@ -478,6 +479,7 @@ static const struct bench_group bench_groups[] = {
 	{ bench_memory_scenarios, &bench_memory_nr_scenarios },
 	{ bench_frag_scenarios, &bench_frag_nr_scenarios },
 	{ bench_buddy_scenarios, &bench_buddy_nr_scenarios },
+	{ bench_slab_scenarios, &bench_slab_nr_scenarios },
 };
 
 /* Run one scenario between its "begin" and "end" lines; its result. */
