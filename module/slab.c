@@ -137,6 +137,21 @@ struct mmlab_slab *mmlab_virt_to_slab(const void *x, bool *large)
 }
 EXPORT_SYMBOL_NS_GPL(mmlab_virt_to_slab, MMLAB_INTERNAL);
 
+/*
+ * The slab of an object mmlab handed out of a slab itself (in an array
+ * cache, or just popped from one), which therefore needs none of
+ * mmlab_virt_to_slab()'s checks: a slab of order k is a buddy block, so its
+ * head is the PFN rounded down to 2^k, and the slab cannot be given back
+ * while one of its objects is out (its active count holds it).
+ */
+static struct mmlab_slab *obj_slab(const struct mmlab_kmem_cache *cachep,
+				   const void *obj)
+{
+	unsigned long pfn = PHYS_PFN(__pa(obj)) & ~((1UL << cachep->gfporder) - 1);
+
+	return (struct mmlab_slab *)pfn_to_mpage_any(pfn)->private;
+}
+
 /**
  * mmlab_index_to_obj() - the address of object @idx of @slab.
  * @cachep: the slab's cache.
@@ -370,7 +385,7 @@ static void free_block(struct mmlab_kmem_cache *cachep, void **objpp,
 	unsigned int i;
 
 	for (i = 0; i < nr; i++) {
-		struct mmlab_slab *slab = mmlab_virt_to_slab(objpp[i], NULL);
+		struct mmlab_slab *slab = obj_slab(cachep, objpp[i]);
 
 		slab_put_obj(cachep, slab, mmlab_obj_to_index(cachep, slab, objpp[i]));
 		slab_relist(cachep, slab);
@@ -457,20 +472,24 @@ static void drain_array(struct mmlab_kmem_cache *cachep, int cpu,
  * Marks @obj allocated to a caller in its slab's object map. Called with the
  * array cache's lock held, so that validate (in stop_machine()) always finds
  * an object handed out of a slab either in an array or in the map.
+ * Return: the slab, for the caller's debug hooks (one lookup per object).
  */
-static void mark_allocated(struct mmlab_kmem_cache *cachep, void *obj)
+static struct mmlab_slab *mark_allocated(struct mmlab_kmem_cache *cachep, void *obj)
 {
-	struct mmlab_slab *slab = mmlab_virt_to_slab(obj, NULL);
+	struct mmlab_slab *slab = obj_slab(cachep, obj);
 
 	set_bit(mmlab_obj_to_index(cachep, slab, obj), slab->objmap);
+	return slab;
 }
 
 /*
  * Pops an object from this CPU's array cache, refilling it from the lists
  * and growing the cache when they are empty (____cache_alloc() and
- * cache_alloc_refill()). Return: the object (not yet handed to debug), or NULL.
+ * cache_alloc_refill()). Return: the object (not yet handed to debug), its
+ * slab in *@slabp; or NULL.
  */
-static void *cache_alloc(struct mmlab_kmem_cache *cachep, gfp_t gfp)
+static void *cache_alloc(struct mmlab_kmem_cache *cachep, gfp_t gfp,
+			 struct mmlab_slab **slabp)
 {
 	struct mmlab_array_cache *ac;
 	struct mmlab_slab *slab;
@@ -485,7 +504,7 @@ static void *cache_alloc(struct mmlab_kmem_cache *cachep, gfp_t gfp)
 		if (ac->avail) {
 			ac->touched = 1;
 			obj = ac->entry[--ac->avail];
-			mark_allocated(cachep, obj);
+			*slabp = mark_allocated(cachep, obj);
 			spin_unlock(&ac->lock);
 			local_irq_restore(flags);
 			mmlab_slab_count(cachep, MMLAB_SLAB_ALLOC_HIT);
@@ -497,7 +516,7 @@ static void *cache_alloc(struct mmlab_kmem_cache *cachep, gfp_t gfp)
 						moved, ac->avail);
 			ac->touched = 1;
 			obj = ac->entry[--ac->avail];
-			mark_allocated(cachep, obj);
+			*slabp = mark_allocated(cachep, obj);
 			spin_unlock(&ac->lock);
 			local_irq_restore(flags);
 			mmlab_slab_count(cachep, MMLAB_SLAB_REFILL);
@@ -565,12 +584,11 @@ void *__mmlab_kmem_cache_alloc(struct mmlab_kmem_cache *cachep, gfp_t gfp,
 
 	/* should_failslab() of slab_pre_alloc_hook(): before any work. */
 	obj = mmlab_should_fail(&mmlab_failslab, cachep->object_size) ?
-	      NULL : cache_alloc(cachep, gfp);
+	      NULL : cache_alloc(cachep, gfp, &slab);
 	if (!obj) {
 		mmlab_slab_count(cachep, MMLAB_SLAB_FAIL);
 		return NULL;
 	}
-	slab = mmlab_virt_to_slab(obj, NULL);
 	mmlab_slab_debug_alloc(cachep, slab, obj, caller);
 	if (gfp & __GFP_ZERO)
 		memset(obj, 0, cachep->object_size);
@@ -596,16 +614,33 @@ void __mmlab_kmem_cache_free(struct mmlab_kmem_cache *cachep, const void *obj,
 			     unsigned long caller)
 {
 	struct mmlab_slab *slab;
-	struct mmlab_kmem_cache *s;
-	unsigned int idx;
-	void *x = (void *)obj;
 
 	slab = mmlab_virt_to_slab(obj, NULL);
 	if (!slab) {
 		mmlab_slab_bad_free(obj, "not an object of an mmlab slab", caller);
 		return;
 	}
-	s = slab->cache;
+	__mmlab_slab_free(cachep, slab, obj, caller);
+}
+EXPORT_SYMBOL_NS_GPL(__mmlab_kmem_cache_free, MMLAB_INTERNAL);
+
+/**
+ * __mmlab_slab_free() - free an object whose slab was looked up already.
+ * @cachep: as for __mmlab_kmem_cache_free().
+ * @slab: mmlab_virt_to_slab() of @obj, not NULL.
+ * @obj: the object (untrusted beyond being in @slab).
+ * @caller: the caller.
+ *
+ * The checks of __mmlab_kmem_cache_free() after the lookup, for kfree(),
+ * which looked up the slab to tell a slab object from a large block.
+ */
+void __mmlab_slab_free(struct mmlab_kmem_cache *cachep, struct mmlab_slab *slab,
+		       const void *obj, unsigned long caller)
+{
+	struct mmlab_kmem_cache *s = slab->cache;
+	void *x = (void *)obj;
+	unsigned int idx;
+
 	if (cachep && s != cachep) {
 		mmlab_slab_err(cachep, NULL,
 			       "Wrong slab cache. %s but object is from %s (%pS)",
@@ -620,7 +655,6 @@ void __mmlab_kmem_cache_free(struct mmlab_kmem_cache *cachep, const void *obj,
 	}
 	cache_free(s, slab, idx, x, caller);
 }
-EXPORT_SYMBOL_NS_GPL(__mmlab_kmem_cache_free, MMLAB_INTERNAL);
 
 /* === Internals: sizing === */
 

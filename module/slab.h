@@ -254,6 +254,8 @@ void *__mmlab_kmem_cache_alloc(struct mmlab_kmem_cache *cachep, gfp_t gfp,
 			       unsigned long caller);
 void __mmlab_kmem_cache_free(struct mmlab_kmem_cache *cachep, const void *obj,
 			     unsigned long caller);
+void __mmlab_slab_free(struct mmlab_kmem_cache *cachep, struct mmlab_slab *slab,
+		       const void *obj, unsigned long caller);
 unsigned long mmlab_kmem_cache_shrink_all(void);
 long mmlab_kmem_cache_validate(struct mmlab_kmem_cache *cachep);
 void mmlab_kmem_cache_drain(struct mmlab_kmem_cache *cachep);
