@@ -17,9 +17,12 @@
 #include <linux/processor.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 
 #include "bench.h"
+#include "fault_inject.h"
 #include "mmlab.h"
+#include "pool.h"
 #include "slab.h"
 
 /* Size of the objects of the batch and cross-CPU patterns. */
@@ -408,6 +411,130 @@ static int report_slab_memory(const struct bench_scenario *s)
 	return 0;
 }
 
+/* === The parts of mmlab's fast path, timed one by one === */
+
+/* A lock of the kind that guards an array cache, for slab_parts. */
+static DEFINE_SPINLOCK(part_lock);
+
+/* Print the row @part of slab_parts: @n steps since @t0. */
+static void part_print(const struct bench_scenario *s, const char *part,
+		       u64 t0, unsigned long n)
+{
+	u64 ns = ktime_get_ns() - t0;
+
+	pr_info("csv %s %s,%s\n", s->name, part,
+		bench_milli(0, div64_u64(ns * 1000, n)));
+}
+
+/* Time @loops runs of @stmt and print the row @part of slab_parts. */
+#define PART_TIME(s, part, loops, stmt)			\
+	do {						\
+		unsigned long __i, __n = (loops);	\
+		u64 __t0 = ktime_get_ns();		\
+							\
+		for (__i = 0; __i < __n; __i++) {	\
+			stmt;				\
+			barrier();			\
+		}					\
+		part_print(s, part, __t0, __n);		\
+	} while (0)
+
+/*
+ * Allocations and frees of @cache in bursts of 32, each burst timed: the
+ * per-object cost of an allocation and of a free apart.
+ */
+static __always_inline void split_round_trip(const struct bench_scenario *s,
+					     bool mm, void *cache, unsigned long rounds)
+{
+	u64 ta = 0, tf = 0, t0;
+	unsigned long r, k;
+	void *v[32];
+
+	for (r = 0; r < rounds; r++) {
+		t0 = ktime_get_ns();
+		for (k = 0; k < ARRAY_SIZE(v); k++)
+			v[k] = side_cache_alloc(mm, cache);
+		ta += ktime_get_ns() - t0;
+		t0 = ktime_get_ns();
+		for (k = 0; k < ARRAY_SIZE(v); k++)
+			if (v[k])
+				side_cache_free(mm, cache, v[k]);
+		tf += ktime_get_ns() - t0;
+	}
+	rounds *= ARRAY_SIZE(v);
+	pr_info("csv %s %s_alloc,%s\n", s->name, mm ? "mmlab" : "native",
+		bench_milli(0, div64_u64(ta * 1000, rounds)));
+	pr_info("csv %s %s_free,%s\n", s->name, mm ? "mmlab" : "native",
+		bench_milli(0, div64_u64(tf * 1000, rounds)));
+}
+
+/*
+ * What mmlab's kmem_cache_alloc() and kmem_cache_free() of a 64-byte
+ * object spend their time on: the two halves of the round trip on each
+ * side, then each step of mmlab's fast path alone, in a loop of `loops`
+ * (ns per step, the loop and a compiler barrier included): the full slab
+ * lookup of an untrusted pointer, its two parts (virt_addr_valid() and the
+ * pool's section lookup, an xarray walk under RCU), the interrupts-off
+ * array cache lock, the object map's atomic bit operations, the index
+ * division and the failslab test. Where the goal is missed, this says why.
+ */
+static int report_slab_parts(const struct bench_scenario *s)
+{
+	struct mmlab_kmem_cache *mc;
+	unsigned long flags, bits = 0;
+	struct kmem_cache *nc;
+	struct mmlab_slab *slab;
+	unsigned long sink = 0;
+	void *obj;
+	int ret = 0;
+
+	mc = cache_create(true, BENCH_SLAB_OBJ);
+	if (IS_ERR(mc))
+		return PTR_ERR(mc);
+	nc = cache_create(false, BENCH_SLAB_OBJ);
+	if (IS_ERR(nc)) {
+		ret = PTR_ERR(nc);
+		goto out_mc;
+	}
+	obj = mmlab_kmem_cache_alloc(mc, BENCH_GFP);
+	slab = obj ? mmlab_virt_to_slab(obj, NULL) : NULL;
+	if (!slab) {
+		ret = -ENOMEM;
+		goto out;
+	}
+
+	pr_info("header %s part,ns_per_op\n", s->name);
+	split_round_trip(s, true, mc, max(bench_loops / 32, 1U));
+	split_round_trip(s, false, nc, max(bench_loops / 32, 1U));
+	PART_TIME(s, "mmlab_virt_to_slab", bench_loops,
+		  sink += (unsigned long)mmlab_virt_to_slab(obj, NULL));
+	PART_TIME(s, "virt_addr_valid", bench_loops, sink += virt_addr_valid(obj));
+	PART_TIME(s, "pool_section_lookup", bench_loops,
+		  sink += (unsigned long)pfn_to_section(PHYS_PFN(__pa(obj))));
+	PART_TIME(s, "irq_off_spin_lock", bench_loops, {
+		local_irq_save(flags);
+		spin_lock(&part_lock);
+		spin_unlock(&part_lock);
+		local_irq_restore(flags);
+	});
+	PART_TIME(s, "set_bit_test_and_clear_bit", bench_loops, {
+		set_bit(3, &bits);
+		sink += test_and_clear_bit(3, &bits);
+	});
+	PART_TIME(s, "mmlab_obj_to_index", bench_loops,
+		  sink += mmlab_obj_to_index(mc, slab, obj));
+	PART_TIME(s, "mmlab_should_fail", bench_loops,
+		  sink += mmlab_should_fail(&mmlab_failslab, BENCH_SLAB_OBJ));
+	PART_TIME(s, "ktime_get_ns", bench_loops, sink += ktime_get_ns());
+	pr_info("info %s sink=%lu\n", s->name, sink & 1);
+out:
+	mmlab_kmem_cache_free(mc, obj);
+	cache_destroy(false, nc);
+out_mc:
+	cache_destroy(true, mc);
+	return ret;
+}
+
 /**
  * bench_slab_print_options() - print mmlab's slab debug flags in effect.
  *
@@ -454,6 +581,8 @@ const struct bench_scenario bench_slab_scenarios[] = {
 	  .prepare = prepare_pair, .finish = finish_pair, .nr_threads = 2 },
 	{ "slab_memory", "bytes reserved per object of each kmalloc class", NULL,
 	  NULL, 0, NULL, NULL, report_slab_memory },
+	{ "slab_parts", "the steps of mmlab's slab fast path, timed one by one", NULL,
+	  NULL, 0, NULL, NULL, report_slab_parts },
 };
 
 const unsigned int bench_slab_nr_scenarios = ARRAY_SIZE(bench_slab_scenarios);

@@ -331,6 +331,7 @@ show() {
 	done
 	show "$out/slab_memory.csv" class mmlab_objperslab mmlab_pagesperslab mmlab_desc_bytes \
 		mmlab_bytes_per_obj native_objperslab native_pagesperslab native_bytes_per_obj ratio
+	show "$out/slab_parts.csv" part ns_per_op
 	if [ -f "$out/frag.csv" ]; then
 		echo
 		echo "== frag (first and last sample of each mode; all in frag.csv)"
