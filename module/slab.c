@@ -137,21 +137,6 @@ struct mmlab_slab *mmlab_virt_to_slab(const void *x, bool *large)
 }
 EXPORT_SYMBOL_NS_GPL(mmlab_virt_to_slab, MMLAB_INTERNAL);
 
-/*
- * The slab of an object mmlab handed out of a slab itself (in an array
- * cache, or just popped from one), which therefore needs none of
- * mmlab_virt_to_slab()'s checks: a slab of order k is a buddy block, so its
- * head is the PFN rounded down to 2^k, and the slab cannot be given back
- * while one of its objects is out (its active count holds it).
- */
-static struct mmlab_slab *obj_slab(const struct mmlab_kmem_cache *cachep,
-				   const void *obj)
-{
-	unsigned long pfn = PHYS_PFN(__pa(obj)) & ~((1UL << cachep->gfporder) - 1);
-
-	return (struct mmlab_slab *)pfn_to_mpage_any(pfn)->private;
-}
-
 /**
  * mmlab_index_to_obj() - the address of object @idx of @slab.
  * @cachep: the slab's cache.
@@ -376,16 +361,18 @@ static void take_free_slabs(struct mmlab_kmem_cache *cachep, unsigned long keep,
 }
 
 /*
- * Returns @nr objects to their slabs (free_block()); free slabs beyond the
- * cache's free_limit go to @list. Caller holds list_lock.
+ * Returns @nr objects, of the slabs @slabpp, to those slabs (free_block());
+ * free slabs beyond the cache's free_limit go to @list. Caller holds
+ * list_lock.
  */
 static void free_block(struct mmlab_kmem_cache *cachep, void **objpp,
-		       unsigned int nr, struct list_head *list)
+		       struct mmlab_slab **slabpp, unsigned int nr,
+		       struct list_head *list)
 {
 	unsigned int i;
 
 	for (i = 0; i < nr; i++) {
-		struct mmlab_slab *slab = obj_slab(cachep, objpp[i]);
+		struct mmlab_slab *slab = slabpp[i];
 
 		slab_put_obj(cachep, slab, mmlab_obj_to_index(cachep, slab, objpp[i]));
 		slab_relist(cachep, slab);
@@ -394,6 +381,17 @@ static void free_block(struct mmlab_kmem_cache *cachep, void **objpp,
 }
 
 /* === Internals: array caches === */
+
+/*
+ * The slab of each object of @ac, after its @limit entries: an object in an
+ * array cache was handed out of its slab by mmlab itself, which cannot be
+ * given back while the object is out, so the allocation that pops it needs
+ * no lookup of its slab.
+ */
+static struct mmlab_slab **ac_slabs(struct mmlab_array_cache *ac)
+{
+	return (struct mmlab_slab **)&ac->entry[ac->limit];
+}
 
 /*
  * Fills @ac with up to batchcount objects from slabs_partial, then
@@ -417,6 +415,7 @@ static unsigned int transfer_objects(struct mmlab_kmem_cache *cachep,
 		if (!slab)
 			break;
 		while (slab->active < cachep->num && moved < batch) {
+			ac_slabs(ac)[ac->avail] = slab;
 			ac->entry[ac->avail++] = slab_get_obj(cachep, slab);
 			moved++;
 		}
@@ -438,10 +437,11 @@ static void cache_flusharray(struct mmlab_kmem_cache *cachep,
 	unsigned int batch = min(ac->batchcount, ac->avail);
 
 	spin_lock(&cachep->list_lock);
-	free_block(cachep, ac->entry, batch, list);
+	free_block(cachep, ac->entry, ac_slabs(ac), batch, list);
 	spin_unlock(&cachep->list_lock);
 	ac->avail -= batch;
 	memmove(ac->entry, &ac->entry[batch], sizeof(void *) * ac->avail);
+	memmove(ac_slabs(ac), &ac_slabs(ac)[batch], sizeof(void *) * ac->avail);
 	mmlab_slab_count(cachep, MMLAB_SLAB_FLUSH);
 	trace_mmlab_slab_flush(cachep->name, cpu, batch, ac->avail);
 }
@@ -456,7 +456,7 @@ static void drain_array(struct mmlab_kmem_cache *cachep, int cpu,
 	spin_lock_irqsave(&ac->lock, flags);
 	if (ac->avail) {
 		spin_lock(&cachep->list_lock);
-		free_block(cachep, ac->entry, ac->avail, list);
+		free_block(cachep, ac->entry, ac_slabs(ac), ac->avail, list);
 		spin_unlock(&cachep->list_lock);
 		trace_mmlab_slab_flush(cachep->name, cpu, ac->avail, 0);
 		mmlab_slab_count(cachep, MMLAB_SLAB_FLUSH);
@@ -469,14 +469,15 @@ static void drain_array(struct mmlab_kmem_cache *cachep, int cpu,
 /* === Internals: allocation and free === */
 
 /*
- * Marks @obj allocated to a caller in its slab's object map. Called with the
- * array cache's lock held, so that validate (in stop_machine()) always finds
- * an object handed out of a slab either in an array or in the map.
- * Return: the slab, for the caller's debug hooks (one lookup per object).
+ * Marks @obj, the object @ac just gave up, allocated to a caller in its
+ * slab's object map. Called with the array cache's lock held, so that
+ * validate (in stop_machine()) always finds an object handed out of a slab
+ * either in an array or in the map. Return: the slab, for the debug hooks.
  */
-static struct mmlab_slab *mark_allocated(struct mmlab_kmem_cache *cachep, void *obj)
+static struct mmlab_slab *mark_allocated(struct mmlab_kmem_cache *cachep,
+					 struct mmlab_array_cache *ac, void *obj)
 {
-	struct mmlab_slab *slab = obj_slab(cachep, obj);
+	struct mmlab_slab *slab = ac_slabs(ac)[ac->avail];
 
 	set_bit(mmlab_obj_to_index(cachep, slab, obj), slab->objmap);
 	return slab;
@@ -504,7 +505,7 @@ static void *cache_alloc(struct mmlab_kmem_cache *cachep, gfp_t gfp,
 		if (ac->avail) {
 			ac->touched = 1;
 			obj = ac->entry[--ac->avail];
-			*slabp = mark_allocated(cachep, obj);
+			*slabp = mark_allocated(cachep, ac, obj);
 			spin_unlock(&ac->lock);
 			local_irq_restore(flags);
 			mmlab_slab_count(cachep, MMLAB_SLAB_ALLOC_HIT);
@@ -516,7 +517,7 @@ static void *cache_alloc(struct mmlab_kmem_cache *cachep, gfp_t gfp,
 						moved, ac->avail);
 			ac->touched = 1;
 			obj = ac->entry[--ac->avail];
-			*slabp = mark_allocated(cachep, obj);
+			*slabp = mark_allocated(cachep, ac, obj);
 			spin_unlock(&ac->lock);
 			local_irq_restore(flags);
 			mmlab_slab_count(cachep, MMLAB_SLAB_REFILL);
@@ -560,6 +561,7 @@ static void cache_free(struct mmlab_kmem_cache *cachep, struct mmlab_slab *slab,
 		mmlab_slab_count(cachep, MMLAB_SLAB_FREE_HIT);
 	else
 		cache_flusharray(cachep, ac, smp_processor_id(), &list);
+	ac_slabs(ac)[ac->avail] = slab;
 	ac->entry[ac->avail++] = obj;
 	spin_unlock(&ac->lock);
 	local_irq_restore(flags);
@@ -764,7 +766,8 @@ static void cache_tunables(struct mmlab_kmem_cache *cachep)
 
 static int alloc_cpu_caches(struct mmlab_kmem_cache *cachep)
 {
-	size_t size = struct_size_t(struct mmlab_array_cache, entry, cachep->limit);
+	/* The objects, then their slabs (ac_slabs()). */
+	size_t size = struct_size_t(struct mmlab_array_cache, entry, 2 * cachep->limit);
 	int cpu;
 
 	/* failslab covers the cache's own metadata too, as the kernel's. */

@@ -118,7 +118,8 @@ enum mmlab_track_item {
  * @stats:	this CPU's share of the cache's enum mmlab_slab_stat counters,
  *		outside @lock (this_cpu_inc(), any context): the fast paths of
  *		two CPUs do not bounce one cache line of shared counters.
- * @entry:	the objects.
+ * @entry:	the objects, then (from entry[@limit]) the slab of each, which
+ *		slab.c reads as ac_slabs().
  */
 struct mmlab_array_cache {
 	spinlock_t lock;	/* avail, touched, entry */
