@@ -238,7 +238,7 @@ void __mmlab_kfree(const void *objp, unsigned long caller)
 		return;
 	slab = mmlab_virt_to_slab(objp, &large);
 	if (slab) {
-		__mmlab_kmem_cache_free(NULL, objp, caller);
+		__mmlab_slab_free(NULL, slab, objp, caller);
 		return;
 	}
 	order = large ? large_order(objp) : -1;

@@ -361,16 +361,18 @@ static void take_free_slabs(struct mmlab_kmem_cache *cachep, unsigned long keep,
 }
 
 /*
- * Returns @nr objects to their slabs (free_block()); free slabs beyond the
- * cache's free_limit go to @list. Caller holds list_lock.
+ * Returns @nr objects, of the slabs @slabpp, to those slabs (free_block());
+ * free slabs beyond the cache's free_limit go to @list. Caller holds
+ * list_lock.
  */
 static void free_block(struct mmlab_kmem_cache *cachep, void **objpp,
-		       unsigned int nr, struct list_head *list)
+		       struct mmlab_slab **slabpp, unsigned int nr,
+		       struct list_head *list)
 {
 	unsigned int i;
 
 	for (i = 0; i < nr; i++) {
-		struct mmlab_slab *slab = mmlab_virt_to_slab(objpp[i], NULL);
+		struct mmlab_slab *slab = slabpp[i];
 
 		slab_put_obj(cachep, slab, mmlab_obj_to_index(cachep, slab, objpp[i]));
 		slab_relist(cachep, slab);
@@ -379,6 +381,17 @@ static void free_block(struct mmlab_kmem_cache *cachep, void **objpp,
 }
 
 /* === Internals: array caches === */
+
+/*
+ * The slab of each object of @ac, after its @limit entries: an object in an
+ * array cache was handed out of its slab by mmlab itself, which cannot be
+ * given back while the object is out, so the allocation that pops it needs
+ * no lookup of its slab.
+ */
+static struct mmlab_slab **ac_slabs(struct mmlab_array_cache *ac)
+{
+	return (struct mmlab_slab **)&ac->entry[ac->limit];
+}
 
 /*
  * Fills @ac with up to batchcount objects from slabs_partial, then
@@ -402,6 +415,7 @@ static unsigned int transfer_objects(struct mmlab_kmem_cache *cachep,
 		if (!slab)
 			break;
 		while (slab->active < cachep->num && moved < batch) {
+			ac_slabs(ac)[ac->avail] = slab;
 			ac->entry[ac->avail++] = slab_get_obj(cachep, slab);
 			moved++;
 		}
@@ -423,10 +437,11 @@ static void cache_flusharray(struct mmlab_kmem_cache *cachep,
 	unsigned int batch = min(ac->batchcount, ac->avail);
 
 	spin_lock(&cachep->list_lock);
-	free_block(cachep, ac->entry, batch, list);
+	free_block(cachep, ac->entry, ac_slabs(ac), batch, list);
 	spin_unlock(&cachep->list_lock);
 	ac->avail -= batch;
 	memmove(ac->entry, &ac->entry[batch], sizeof(void *) * ac->avail);
+	memmove(ac_slabs(ac), &ac_slabs(ac)[batch], sizeof(void *) * ac->avail);
 	mmlab_slab_count(cachep, MMLAB_SLAB_FLUSH);
 	trace_mmlab_slab_flush(cachep->name, cpu, batch, ac->avail);
 }
@@ -441,7 +456,7 @@ static void drain_array(struct mmlab_kmem_cache *cachep, int cpu,
 	spin_lock_irqsave(&ac->lock, flags);
 	if (ac->avail) {
 		spin_lock(&cachep->list_lock);
-		free_block(cachep, ac->entry, ac->avail, list);
+		free_block(cachep, ac->entry, ac_slabs(ac), ac->avail, list);
 		spin_unlock(&cachep->list_lock);
 		trace_mmlab_slab_flush(cachep->name, cpu, ac->avail, 0);
 		mmlab_slab_count(cachep, MMLAB_SLAB_FLUSH);
@@ -454,23 +469,28 @@ static void drain_array(struct mmlab_kmem_cache *cachep, int cpu,
 /* === Internals: allocation and free === */
 
 /*
- * Marks @obj allocated to a caller in its slab's object map. Called with the
- * array cache's lock held, so that validate (in stop_machine()) always finds
- * an object handed out of a slab either in an array or in the map.
+ * Marks @obj, the object @ac just gave up, allocated to a caller in its
+ * slab's object map. Called with the array cache's lock held, so that
+ * validate (in stop_machine()) always finds an object handed out of a slab
+ * either in an array or in the map. Return: the slab, for the debug hooks.
  */
-static void mark_allocated(struct mmlab_kmem_cache *cachep, void *obj)
+static struct mmlab_slab *mark_allocated(struct mmlab_kmem_cache *cachep,
+					 struct mmlab_array_cache *ac, void *obj)
 {
-	struct mmlab_slab *slab = mmlab_virt_to_slab(obj, NULL);
+	struct mmlab_slab *slab = ac_slabs(ac)[ac->avail];
 
 	set_bit(mmlab_obj_to_index(cachep, slab, obj), slab->objmap);
+	return slab;
 }
 
 /*
  * Pops an object from this CPU's array cache, refilling it from the lists
  * and growing the cache when they are empty (____cache_alloc() and
- * cache_alloc_refill()). Return: the object (not yet handed to debug), or NULL.
+ * cache_alloc_refill()). Return: the object (not yet handed to debug), its
+ * slab in *@slabp; or NULL.
  */
-static void *cache_alloc(struct mmlab_kmem_cache *cachep, gfp_t gfp)
+static void *cache_alloc(struct mmlab_kmem_cache *cachep, gfp_t gfp,
+			 struct mmlab_slab **slabp)
 {
 	struct mmlab_array_cache *ac;
 	struct mmlab_slab *slab;
@@ -485,7 +505,7 @@ static void *cache_alloc(struct mmlab_kmem_cache *cachep, gfp_t gfp)
 		if (ac->avail) {
 			ac->touched = 1;
 			obj = ac->entry[--ac->avail];
-			mark_allocated(cachep, obj);
+			*slabp = mark_allocated(cachep, ac, obj);
 			spin_unlock(&ac->lock);
 			local_irq_restore(flags);
 			mmlab_slab_count(cachep, MMLAB_SLAB_ALLOC_HIT);
@@ -497,7 +517,7 @@ static void *cache_alloc(struct mmlab_kmem_cache *cachep, gfp_t gfp)
 						moved, ac->avail);
 			ac->touched = 1;
 			obj = ac->entry[--ac->avail];
-			mark_allocated(cachep, obj);
+			*slabp = mark_allocated(cachep, ac, obj);
 			spin_unlock(&ac->lock);
 			local_irq_restore(flags);
 			mmlab_slab_count(cachep, MMLAB_SLAB_REFILL);
@@ -541,6 +561,7 @@ static void cache_free(struct mmlab_kmem_cache *cachep, struct mmlab_slab *slab,
 		mmlab_slab_count(cachep, MMLAB_SLAB_FREE_HIT);
 	else
 		cache_flusharray(cachep, ac, smp_processor_id(), &list);
+	ac_slabs(ac)[ac->avail] = slab;
 	ac->entry[ac->avail++] = obj;
 	spin_unlock(&ac->lock);
 	local_irq_restore(flags);
@@ -565,12 +586,11 @@ void *__mmlab_kmem_cache_alloc(struct mmlab_kmem_cache *cachep, gfp_t gfp,
 
 	/* should_failslab() of slab_pre_alloc_hook(): before any work. */
 	obj = mmlab_should_fail(&mmlab_failslab, cachep->object_size) ?
-	      NULL : cache_alloc(cachep, gfp);
+	      NULL : cache_alloc(cachep, gfp, &slab);
 	if (!obj) {
 		mmlab_slab_count(cachep, MMLAB_SLAB_FAIL);
 		return NULL;
 	}
-	slab = mmlab_virt_to_slab(obj, NULL);
 	mmlab_slab_debug_alloc(cachep, slab, obj, caller);
 	if (gfp & __GFP_ZERO)
 		memset(obj, 0, cachep->object_size);
@@ -596,16 +616,33 @@ void __mmlab_kmem_cache_free(struct mmlab_kmem_cache *cachep, const void *obj,
 			     unsigned long caller)
 {
 	struct mmlab_slab *slab;
-	struct mmlab_kmem_cache *s;
-	unsigned int idx;
-	void *x = (void *)obj;
 
 	slab = mmlab_virt_to_slab(obj, NULL);
 	if (!slab) {
 		mmlab_slab_bad_free(obj, "not an object of an mmlab slab", caller);
 		return;
 	}
-	s = slab->cache;
+	__mmlab_slab_free(cachep, slab, obj, caller);
+}
+EXPORT_SYMBOL_NS_GPL(__mmlab_kmem_cache_free, MMLAB_INTERNAL);
+
+/**
+ * __mmlab_slab_free() - free an object whose slab was looked up already.
+ * @cachep: as for __mmlab_kmem_cache_free().
+ * @slab: mmlab_virt_to_slab() of @obj, not NULL.
+ * @obj: the object (untrusted beyond being in @slab).
+ * @caller: the caller.
+ *
+ * The checks of __mmlab_kmem_cache_free() after the lookup, for kfree(),
+ * which looked up the slab to tell a slab object from a large block.
+ */
+void __mmlab_slab_free(struct mmlab_kmem_cache *cachep, struct mmlab_slab *slab,
+		       const void *obj, unsigned long caller)
+{
+	struct mmlab_kmem_cache *s = slab->cache;
+	void *x = (void *)obj;
+	unsigned int idx;
+
 	if (cachep && s != cachep) {
 		mmlab_slab_err(cachep, NULL,
 			       "Wrong slab cache. %s but object is from %s (%pS)",
@@ -620,7 +657,6 @@ void __mmlab_kmem_cache_free(struct mmlab_kmem_cache *cachep, const void *obj,
 	}
 	cache_free(s, slab, idx, x, caller);
 }
-EXPORT_SYMBOL_NS_GPL(__mmlab_kmem_cache_free, MMLAB_INTERNAL);
 
 /* === Internals: sizing === */
 
@@ -730,7 +766,8 @@ static void cache_tunables(struct mmlab_kmem_cache *cachep)
 
 static int alloc_cpu_caches(struct mmlab_kmem_cache *cachep)
 {
-	size_t size = struct_size_t(struct mmlab_array_cache, entry, cachep->limit);
+	/* The objects, then their slabs (ac_slabs()). */
+	size_t size = struct_size_t(struct mmlab_array_cache, entry, 2 * cachep->limit);
 	int cpu;
 
 	/* failslab covers the cache's own metadata too, as the kernel's. */

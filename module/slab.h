@@ -14,6 +14,7 @@
 #define _MMLAB_SLAB_H
 
 #include <linux/atomic.h>
+#include <linux/cpumask.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
@@ -114,7 +115,11 @@ enum mmlab_track_item {
  * @limit:	most objects kept; a free beyond it flushes @batchcount.
  * @batchcount:	objects moved to or from the slab lists at once.
  * @touched:	set on a hit, cleared by the periodic drain (here: by shrink).
- * @entry:	the objects.
+ * @stats:	this CPU's share of the cache's enum mmlab_slab_stat counters,
+ *		outside @lock (this_cpu_inc(), any context): the fast paths of
+ *		two CPUs do not bounce one cache line of shared counters.
+ * @entry:	the objects, then (from entry[@limit]) the slab of each, which
+ *		slab.c reads as ac_slabs().
  */
 struct mmlab_array_cache {
 	spinlock_t lock;	/* avail, touched, entry */
@@ -122,6 +127,7 @@ struct mmlab_array_cache {
 	unsigned int limit;
 	unsigned int batchcount;
 	unsigned int touched;
+	unsigned long stats[MMLAB_NR_SLAB_STATS];
 	void *entry[];
 };
 
@@ -189,8 +195,7 @@ struct mmlab_slab {
  *		back to the buddy allocator, as the kernel's n->free_limit.
  * @limit:	array cache limit; @batchcount its batch.
  * @batchcount:	array cache batch count.
- * @cpu_cache:	per-CPU array caches.
- * @stats:	enum mmlab_slab_stat counters (atomic, any context).
+ * @cpu_cache:	per-CPU array caches, with the per-CPU counters (->stats).
  * @refcount:	users of the cache; destroy waits for none.
  * @list:	link on mmlab's list of caches (cache mutex).
  * @dir:	its debugfs directory slab/<name>/.
@@ -221,7 +226,6 @@ struct mmlab_kmem_cache {
 	unsigned int batchcount;
 	struct mmlab_array_cache __percpu *cpu_cache;
 
-	atomic_long_t stats[MMLAB_NR_SLAB_STATS];
 	struct list_head list;
 	struct dentry *dir;
 };
@@ -254,21 +258,30 @@ void *__mmlab_kmem_cache_alloc(struct mmlab_kmem_cache *cachep, gfp_t gfp,
 			       unsigned long caller);
 void __mmlab_kmem_cache_free(struct mmlab_kmem_cache *cachep, const void *obj,
 			     unsigned long caller);
+void __mmlab_slab_free(struct mmlab_kmem_cache *cachep, struct mmlab_slab *slab,
+		       const void *obj, unsigned long caller);
 unsigned long mmlab_kmem_cache_shrink_all(void);
 long mmlab_kmem_cache_validate(struct mmlab_kmem_cache *cachep);
 void mmlab_kmem_cache_drain(struct mmlab_kmem_cache *cachep);
 void mmlab_slab_relist_all(struct mmlab_kmem_cache *cachep);
 
+/* Counts one @item event of @cachep on this CPU (any context). */
 static inline void mmlab_slab_count(struct mmlab_kmem_cache *cachep,
 				    enum mmlab_slab_stat item)
 {
-	atomic_long_inc(&cachep->stats[item]);
+	this_cpu_inc(cachep->cpu_cache->stats[item]);
 }
 
+/* The @item events of @cachep so far, summed over the CPUs. */
 static inline unsigned long mmlab_slab_stat(const struct mmlab_kmem_cache *cachep,
 					    enum mmlab_slab_stat item)
 {
-	return atomic_long_read(&cachep->stats[item]);
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(cachep->cpu_cache, cpu)->stats[item]);
+	return sum;
 }
 
 /* === kmalloc.c === */

@@ -54,7 +54,8 @@ struct bench_time {
  * @loops:	operations to time.
  * @cpu:	the CPU the worker is bound to.
  * @thread:	index of this worker among the run's, 0 .. @nr_threads - 1.
- * @nr_threads:	workers of the run (1, or every online CPU for scaling).
+ * @nr_threads:	workers of the run (1, the scenario's nr_threads, or every online
+ *		CPU for scaling).
  * @pages:	scratch for bodies that hold pages or objects
  *		(BENCH_COLD_HOLD pointers).
  * @priv:	what the scenario's @prepare returned for this case and side
@@ -92,6 +93,13 @@ struct bench_scenario;
  * @no_scaling:	do not run it on every CPU at once.
  * @cold:	time `cold_loops` operations per run, not `loops`.
  * @loops_div:	divide `loops` by this for this scenario (0: 1).
+ * @nr_threads:	run every side of every case on exactly this many CPUs at
+ *		once, threads 0 .. @nr_threads - 1 sharing @ctx->priv (2: e.g.
+ *		a producer and a consumer, as slab_cross_cpu); the cost is
+ *		still per operation, averaged over the threads. 0: one thread,
+ *		and the scaling run unless @no_scaling. A scenario with
+ *		@nr_threads has no scaling run, and fails with -ENODEV when
+ *		fewer CPUs are online.
  */
 struct bench_scenario {
 	const char *name;
@@ -107,6 +115,7 @@ struct bench_scenario {
 	bool no_scaling;
 	bool cold;
 	unsigned int loops_div;
+	unsigned int nr_threads;
 };
 
 /* The start of a timed part; bench_stop() adds what passed since to a bench_time. */
@@ -137,5 +146,9 @@ extern const struct bench_scenario bench_frag_scenarios[];
 extern const unsigned int bench_frag_nr_scenarios;
 extern const struct bench_scenario bench_buddy_scenarios[];
 extern const unsigned int bench_buddy_nr_scenarios;
+extern const struct bench_scenario bench_slab_scenarios[];
+extern const unsigned int bench_slab_nr_scenarios;
+
+void bench_slab_print_options(void);
 
 #endif /* _MMLAB_BENCH_H */

@@ -122,6 +122,12 @@ static unsigned long side_loops(const struct bench_scenario *s)
 	return max(bench_loops / (s->loops_div ? s->loops_div : 1), 1U);
 }
 
+/* Threads of one run of @s, besides the scaling run: 1 or its nr_threads. */
+static unsigned int side_threads(const struct bench_scenario *s)
+{
+	return s->nr_threads ? s->nr_threads : 1;
+}
+
 static atomic_t nr_warm;	/* workers past their warm-up */
 static unsigned int nr_threads;	/* workers of the current run */
 
@@ -339,7 +345,7 @@ static int run_case(const struct bench_scenario *s, unsigned int p,
 			if (k >= MM_NT && threads < 2)
 				break;
 			err = run_side(s, s->params[p], mm, priv[mm],
-				       k >= MM_NT ? threads : 1,
+				       k >= MM_NT ? threads : side_threads(s),
 				       &r[k].ns[rep], &r[k].cyc[rep]);
 			if (err)
 				goto out;
@@ -375,12 +381,16 @@ static int run_timed(const struct bench_scenario *s)
 	unsigned int p;
 	int err = 0;
 
-	if (!scaling || s->no_scaling)
+	if (side_threads(s) > threads) {
+		pr_warn("%s needs %u CPUs\n", s->name, side_threads(s));
+		return -ENODEV;
+	}
+	if (!scaling || s->no_scaling || s->nr_threads)
 		threads = 1;
 	r = kcalloc(NR_RUNS, sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
-	for (p = 0; p < threads; p++) {
+	for (p = 0; p < max(threads, side_threads(s)); p++) {
 		workers[p].ctx.pages = kvmalloc_array(BENCH_COLD_HOLD, sizeof(struct page *),
 						      GFP_KERNEL);
 		if (!workers[p].ctx.pages) {
@@ -448,6 +458,7 @@ static void print_options(void)
 		pr_info("info pcp zone=%s mmlab_batch=%d mmlab_high=%d\n",
 			zone->name, READ_ONCE(pcp->batch), READ_ONCE(pcp->high));
 	}
+	bench_slab_print_options();
 }
 
 /**
@@ -468,6 +479,7 @@ static const struct bench_group bench_groups[] = {
 	{ bench_memory_scenarios, &bench_memory_nr_scenarios },
 	{ bench_frag_scenarios, &bench_frag_nr_scenarios },
 	{ bench_buddy_scenarios, &bench_buddy_nr_scenarios },
+	{ bench_slab_scenarios, &bench_slab_nr_scenarios },
 };
 
 /* Run one scenario between its "begin" and "end" lines; its result. */

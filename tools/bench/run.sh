@@ -98,6 +98,33 @@ for name in $names; do
 done
 tr -d '\r' <"$console" | sed -n '/mmlab-bench: begin slabinfo/,/mmlab-bench: end slabinfo/p' |
 	sed '1d;$d' >"$out/native-slabinfo.txt"
+
+# === slab_memory: mmlab's kmalloc classes beside the kernel's ===
+# The module prints mmlab's layout of each class (bench_slab.c); the kernel's
+# cache of the same name comes from the guest's /proc/slabinfo. SLUB keeps
+# its slab descriptor in struct page: its bytes per object are
+# pagesperslab * 4096 / objperslab. ratio = mmlab's over the kernel's.
+if [ -s "$out/slab_memory.csv" ] && [ -s "$out/native-slabinfo.txt" ]; then
+	awk '
+		FNR == NR {
+			if ($1 !~ /^#/ && NF >= 6 && $5 + 0 > 0) {
+				osz[$1] = $4; per[$1] = $5; pps[$1] = $6
+			}
+			next
+		}
+		{ n = split($0, f, ",") }
+		FNR == 1 {
+			for (i = 1; i <= n; i++) if (f[i] == "mmlab_bytes_per_obj") c = i
+			print $0 ",native_objsize,native_objperslab,native_pagesperslab,native_bytes_per_obj,ratio"
+			next
+		}
+		!(f[1] in per) || !c { print $0 ",,,,,"; next }
+		{
+			nb = pps[f[1]] * 4096 / per[f[1]]
+			printf "%s,%s,%s,%s,%.3f,%.3f\n", $0, osz[f[1]], per[f[1]], pps[f[1]], nb, f[c] / nb
+		}' "$out/native-slabinfo.txt" "$out/slab_memory.csv" >"$out/slab_memory.csv.new"
+	mv "$out/slab_memory.csv.new" "$out/slab_memory.csv"
+fi
 orig=""
 [ -n "$fromlog" ] && orig=$(dirname "$fromlog")/info.txt
 {
@@ -147,6 +174,10 @@ goal() {	# NAME TARGET MEASURED [NATIVE'S OWN FIGURE]
 	fi
 	echo "$1,$2,${3:-},${4:-},$met"
 }
+# The worst ratio of the slab and kmalloc fast paths: "RATIO (BENCH SIZE)".
+slab_fast=$(for b in slab_cache kmalloc; do
+	worst "$out/$b.csv" ratio 0 | sed "s/(/($b /"
+done | sort -g | tail -n 1)
 {
 	echo "goal,target,measured,native,result"
 	goal "order-0 per-CPU round trip / native" 1.0 "$(col "$out/buddy_pcp_hot.csv" hot ratio)"
@@ -159,7 +190,10 @@ goal() {	# NAME TARGET MEASURED [NATIVE'S OWN FIGURE]
 	goal "2-thread / 1-thread per-op: batch of 64 (per-CPU)" 1.1 \
 		"$(col "$out/buddy_batch_scaling.csv" 64 mmlab_scale)" \
 		"$(col "$out/buddy_batch_scaling.csv" 64 native_scale)"
-	goal "slab and kmalloc fast paths / native" 1.2 ""
+	goal "slab and kmalloc fast paths / native (worst size)" 1.2 "$slab_fast"
+	goal "2-thread / 1-thread per-op: slab per-CPU path (64-byte objects)" 1.1 \
+		"$(col "$out/slab_cache_scaling.csv" 64 mmlab_scale)" \
+		"$(col "$out/slab_cache_scaling.csv" 64 native_scale)"
 	goal "vmalloc / native at every size" 1.0 ""
 } >"$out/goals.csv"
 
@@ -246,6 +280,13 @@ if command -v gnuplot >/dev/null 2>&1; then
 	plot_scaling buddy_order_scaling "order" 0
 	plot_scaling buddy_batch_scaling "N" 1
 	plot_frag
+	# slab and kmalloc (bench_slab.c)
+	plot_cost slab_cache "object size (bytes)" 1
+	plot_cost kmalloc "size class (bytes)" 1
+	plot_cost slab_batch "N (64-byte objects allocated, then freed)" 1
+	plot_scaling slab_cache_scaling "object size (bytes)" 1
+	plot_scaling kmalloc_scaling "size class (bytes)" 1
+	plot_scaling slab_batch_scaling "N" 1
 else
 	log "no gnuplot: no plots"
 fi
@@ -280,6 +321,17 @@ show() {
 			native_nt_ns native_scale ratio_nt
 	done
 	show "$out/memory.csv" item mmlab native ratio unit
+	# slab and kmalloc (bench_slab.c)
+	for b in slab_cache kmalloc slab_batch slab_cross_cpu; do
+		show "$out/$b.csv" key mmlab_ns native_ns mmlab_cycles native_cycles ratio ratio_min ratio_max
+	done
+	for b in slab_cache kmalloc slab_batch; do
+		show "$out/${b}_scaling.csv" key mmlab_1t_ns mmlab_nt_ns mmlab_scale native_1t_ns \
+			native_nt_ns native_scale ratio_nt
+	done
+	show "$out/slab_memory.csv" class mmlab_objperslab mmlab_pagesperslab mmlab_desc_bytes \
+		mmlab_bytes_per_obj native_objperslab native_pagesperslab native_bytes_per_obj ratio
+	show "$out/slab_parts.csv" part ns_per_op
 	if [ -f "$out/frag.csv" ]; then
 		echo
 		echo "== frag (first and last sample of each mode; all in frag.csv)"
