@@ -137,5 +137,7 @@ extern const struct bench_scenario bench_frag_scenarios[];
 extern const unsigned int bench_frag_nr_scenarios;
 extern const struct bench_scenario bench_buddy_scenarios[];
 extern const unsigned int bench_buddy_nr_scenarios;
+extern const struct bench_scenario bench_vmalloc_scenarios[];
+extern const unsigned int bench_vmalloc_nr_scenarios;
 
 #endif /* _MMLAB_BENCH_H */
