@@ -160,7 +160,7 @@ goal() {	# NAME TARGET MEASURED [NATIVE'S OWN FIGURE]
 		"$(col "$out/buddy_batch_scaling.csv" 64 mmlab_scale)" \
 		"$(col "$out/buddy_batch_scaling.csv" 64 native_scale)"
 	goal "slab and kmalloc fast paths / native" 1.2 ""
-	goal "vmalloc / native at every size" 1.0 ""
+	goal "vmalloc / native at every size" 1.0 "$(worst "$out/vmalloc_size.csv" ratio 1)"
 } >"$out/goals.csv"
 
 # === Plots ===
@@ -246,6 +246,9 @@ if command -v gnuplot >/dev/null 2>&1; then
 	plot_scaling buddy_order_scaling "order" 0
 	plot_scaling buddy_batch_scaling "N" 1
 	plot_frag
+	# vmalloc: cost against the size of the area, and its scaling.
+	plot_cost vmalloc_size "pages per area (vmalloc + vfree)" 1
+	plot_scaling vmalloc_size_scaling "pages per area" 1
 else
 	log "no gnuplot: no plots"
 fi
@@ -280,6 +283,15 @@ show() {
 			native_nt_ns native_scale ratio_nt
 	done
 	show "$out/memory.csv" item mmlab native ratio unit
+	# vmalloc: sizes, test_vmalloc's scenarios, lookups and walks, their scaling, memory.
+	for b in vmalloc_size vmalloc_scenario vmalloc_to_page vmalloc_walk; do
+		show "$out/$b.csv" key mmlab_ns native_ns mmlab_cycles native_cycles ratio ratio_min ratio_max
+	done
+	for b in vmalloc_size vmalloc_scenario vmalloc_to_page vmalloc_walk; do
+		show "$out/${b}_scaling.csv" key mmlab_1t_ns mmlab_nt_ns mmlab_scale native_1t_ns \
+			native_nt_ns native_scale ratio_nt
+	done
+	show "$out/vmalloc_memory.csv" item mmlab native ratio unit
 	if [ -f "$out/frag.csv" ]; then
 		echo
 		echo "== frag (first and last sample of each mode; all in frag.csv)"
