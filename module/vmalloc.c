@@ -470,17 +470,12 @@ retry:
 /* Maps @vm's pages at @va; unmaps what it mapped on failure. Lock held. */
 static int map_vm_area(struct mmlab_vmap_area *va, struct mmlab_vm_struct *vm)
 {
-	unsigned int i;
 	int err;
 
-	for (i = 0; i < vm->nr_pages; i++) {
-		err = mmlab_pgtable_map(va->va_start + i * PAGE_SIZE,
-					vm->pages[i], PAGE_KERNEL);
-		if (err) {
-			mmlab_pgtable_unmap(va->va_start, i);
-			return err;
-		}
-	}
+	err = mmlab_pgtable_map_pages(va->va_start, vm->pages, vm->nr_pages,
+				      PAGE_KERNEL);
+	if (err)
+		return err;
 	trace_mmlab_vmap_map(va->va_start, vm->nr_pages);
 	return 0;
 }

@@ -136,6 +136,8 @@ unsigned long mmlab_va_subtree_max(const struct mmlab_vmap_area *va);
 /* pgtable.c: the window's page tables, mmlab_vmap_lock held */
 pmd_t *mmlab_kernel_pmd(unsigned long addr);
 int mmlab_pgtable_map(unsigned long addr, struct page *page, pgprot_t prot);
+int mmlab_pgtable_map_pages(unsigned long addr, struct page **pages,
+			    unsigned int nr, pgprot_t prot);
 void mmlab_pgtable_unmap(unsigned long addr, unsigned long nr);
 unsigned int mmlab_pgtable_detach_empty(unsigned long start, unsigned long end,
 					struct page **tables, unsigned int max);
