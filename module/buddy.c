@@ -851,6 +851,10 @@ static void bad_free(unsigned long pfn, unsigned int order,
 
 /* === Allocation and free === */
 
+static struct page *prep_new_block(struct mmlab_zone *zone, struct mmlab_page *mp,
+				   unsigned int order, int migratetype,
+				   enum mmlab_page_owner owner, gfp_t gfp);
+
 static struct page *__mmlab_alloc_pages(gfp_t gfp, unsigned int order,
 					enum mmlab_page_owner owner,
 					unsigned long caller)
@@ -861,9 +865,6 @@ static struct page *__mmlab_alloc_pages(gfp_t gfp, unsigned int order,
 	struct mmlab_zone *zone = NULL;
 	unsigned int alloc_flags;
 	struct mmlab_page *mp;
-	struct page *page;
-	unsigned long pfn;
-	unsigned int i;
 
 	if (order >= MMLAB_MAX_ORDER || migratetype >= MMLAB_MIGRATE_TYPES ||
 	    owner == MMLAB_OWNER_NONE || owner >= MMLAB_NR_OWNERS) {
@@ -898,7 +899,26 @@ static struct page *__mmlab_alloc_pages(gfp_t gfp, unsigned int order,
 		return NULL;
 	}
 
-	pfn = mpage_pfn(mp);
+	if (zone != pref) {
+		mmlab_count(zone, MMLAB_STAT_ZONE_FALLBACK);
+		trace_mmlab_zone_fallback(mpage_pfn(mp), order, pref->idx, zone->idx);
+	}
+	return prep_new_block(zone, mp, order, migratetype, owner, gfp);
+}
+
+/*
+ * Let the unlinked, off-list head @mp from @zone go out as an allocated
+ * block of @owner: set its fields, publish it, count it, zero it for
+ * __GFP_ZERO. Return: its first page.
+ */
+static struct page *prep_new_block(struct mmlab_zone *zone, struct mmlab_page *mp,
+				   unsigned int order, int migratetype,
+				   enum mmlab_page_owner owner, gfp_t gfp)
+{
+	unsigned long pfn = mpage_pfn(mp);
+	struct page *page;
+	unsigned int i;
+
 	mp->order = order;
 	mp->migratetype = migratetype;
 	mp->owner = owner;
@@ -908,10 +928,6 @@ static struct page *__mmlab_alloc_pages(gfp_t gfp, unsigned int order,
 	smp_store_release(&mp->state, MMLAB_PAGE_ALLOC);
 
 	mmlab_count(zone, MMLAB_STAT_ALLOC);
-	if (zone != pref) {
-		mmlab_count(zone, MMLAB_STAT_ZONE_FALLBACK);
-		trace_mmlab_zone_fallback(pfn, order, pref->idx, zone->idx);
-	}
 	trace_mmlab_page_alloc(pfn, order, gfp, zone->idx, migratetype);
 
 	page = pfn_to_page(pfn);
@@ -1276,6 +1292,56 @@ struct page *mmlab_alloc_pages_owner(gfp_t gfp, unsigned int order,
 	return __mmlab_alloc_pages(gfp, order, owner, _RET_IP_);
 }
 EXPORT_SYMBOL_NS_GPL(mmlab_alloc_pages_owner, MMLAB_INTERNAL);
+
+/**
+ * mmlab_alloc_pages_bulk_owner() - allocate order-0 pages in one lock round trip.
+ * @gfp: as for mmlab_alloc_pages_owner().
+ * @nr: pages wanted; at most 100 are taken per call, as the kernel's
+ *	vm_area_alloc_pages() asks its bulk allocator (interrupts are off
+ *	meanwhile).
+ * @pages: out: the pages, from index 0.
+ * @owner: who will own them; each is freed on its own, order 0.
+ *
+ * As the kernel's __alloc_pages_bulk(): from this CPU's list of the
+ * preferred zone, refilled from its free lists as it runs empty, if the
+ * zone stays above its low watermark with @nr pages fewer. Anything else
+ * (a lower zone, the slow path's reserves, fault injection) is left to
+ * mmlab_alloc_pages_owner(), page by page, which the caller falls back to.
+ *
+ * Return: the number of pages stored in @pages, 0 to min(@nr, 100).
+ */
+unsigned int mmlab_alloc_pages_bulk_owner(gfp_t gfp, unsigned int nr,
+					  struct page **pages,
+					  enum mmlab_page_owner owner)
+{
+	enum mmlab_zone_type highest = mmlab_gfp_zone(gfp);
+	int migratetype = gfp_to_migratetype(gfp);
+	struct mmlab_zone *zone = preferred_zone(highest);
+	unsigned int alloc_flags = MMLAB_ALLOC_WMARK_LOW;
+	struct mmlab_page *mp, *tmp;
+	unsigned int got, i = 0;
+	LIST_HEAD(list);
+
+	nr = min(nr, 100U);
+	if (!nr || !zone || migratetype >= MMLAB_MIGRATE_TYPES ||
+	    owner == MMLAB_OWNER_NONE || owner >= MMLAB_NR_OWNERS)
+		return 0;
+	if (READ_ONCE(mmlab_fail_page_alloc.probability))
+		return 0;
+	if (zone->idx == MMLAB_ZONE_NORMAL)
+		alloc_flags |= MMLAB_ALLOC_NOFRAGMENT;
+	if (!mmlab_zone_watermark_ok(zone, 0, zone->watermark[MMLAB_WMARK_LOW] + nr,
+				     highest, alloc_flags))
+		return 0;
+
+	got = mmlab_rmqueue_pcplist_bulk(zone, migratetype, alloc_flags, nr, &list);
+	list_for_each_entry_safe(mp, tmp, &list, lru) {
+		list_del(&mp->lru);
+		pages[i++] = prep_new_block(zone, mp, 0, migratetype, owner, gfp);
+	}
+	return got;
+}
+EXPORT_SYMBOL_NS_GPL(mmlab_alloc_pages_bulk_owner, MMLAB_INTERNAL);
 
 /**
  * mmlab_free_pages_owner() - free a block allocated with mmlab_alloc_pages_owner().
