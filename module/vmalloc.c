@@ -549,14 +549,17 @@ static struct mmlab_vm_struct *new_vm_struct(unsigned int nr_pages,
 }
 
 /*
- * Fills @vm with @vm->nr_pages backing pages: one at a time, or, with
- * vmalloc_high_order, in the largest orders that fit what is left (falling
- * back to smaller orders). Return: 0 or -ENOMEM (what was taken is freed).
+ * Fills @vm with @vm->nr_pages backing pages: order 0 in batches from this
+ * CPU's list (mmlab_alloc_pages_bulk_owner(), one lock round trip per
+ * batch, as the kernel's vm_area_alloc_pages() uses its bulk allocator),
+ * one at a time where a batch cannot be had; or, with vmalloc_high_order,
+ * in the largest orders that fit what is left (falling back to smaller
+ * orders). Return: 0 or -ENOMEM (what was taken is freed).
  */
 static int alloc_vm_pages(struct mmlab_vm_struct *vm, unsigned int nr_pages,
 			  gfp_t gfp)
 {
-	unsigned int i = 0, j, order;
+	unsigned int i = 0, j, order, got;
 	struct page *page;
 
 	while (i < nr_pages) {
@@ -564,6 +567,17 @@ static int alloc_vm_pages(struct mmlab_vm_struct *vm, unsigned int nr_pages,
 		if (READ_ONCE(mmlab_vmalloc_high_order))
 			order = min_t(unsigned int, ilog2(nr_pages - i),
 				      MMLAB_MAX_ORDER - 1);
+		if (!order) {
+			got = mmlab_alloc_pages_bulk_owner(gfp | __GFP_NOWARN,
+							   nr_pages - i, vm->pages + i,
+							   MMLAB_OWNER_VMALLOC);
+			if (got) {
+				memset(vm->orders + i, 0, got);
+				i += got;
+				cond_resched();
+				continue;
+			}
+		}
 		for (;;) {
 			page = mmlab_alloc_pages_owner(gfp | __GFP_NOWARN, order,
 						       MMLAB_OWNER_VMALLOC);
