@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mmlab_bench: the vmalloc benchmarks, mmlab_vmalloc()/mmlab_vfree() against
- * vmalloc()/vfree(): the round trip per size, the scenarios of the kernel's
+ * vmalloc()/vfree(): the round trip per size (also with mmlab's
+ * vmalloc_high_order), the scenarios of the kernel's
  * lib/test_vmalloc.c, vmalloc_to_page(), a page-table walk per address
  * against lookup_address(), and the page tables and metadata an area costs.
  *
@@ -18,9 +19,11 @@
  * mmlab_vmalloc_purge() or vm_unmap_aliases() (the kernel's synchronous
  * __purge_vmap_area_lazy() with its TLB flush). Neither side then ever
  * reaches its own threshold: the purges, their TLB flushes and the freeing
- * of the ranges land inside the timed loops of both, equally often. The
- * loops purge once before they start (untimed), so each starts with
- * nothing pending.
+ * of the ranges land inside the timed loops of both, equally often. Each
+ * loop purges once before it starts (untimed), so that it starts with
+ * nothing pending, and once more as its last timed step, so that the work
+ * of every area it freed is inside its time: mmlab gives an area's pages
+ * back to its buddy only at the purge, the kernel in vfree() itself.
  */
 
 #define pr_fmt(fmt) "mmlab-bench: " fmt
@@ -155,6 +158,7 @@ static __always_inline void size_loop(struct bench_ctx *c, struct bench_time *t,
 		}
 		side_vfree_lazy(mm, p, pages, &lz);
 	}
+	side_purge(mm);
 	bench_stop(t, &st);
 	t->ops += n;
 	t->failed += failed;
@@ -167,6 +171,30 @@ static void body_size(struct bench_ctx *c, struct bench_time *t)
 		size_loop(c, t, true);
 	else
 		size_loop(c, t, false);
+}
+
+/*
+ * vmalloc_size_high_order: the same with mmlab's vmalloc_high_order on for
+ * the case (its areas backed by the largest buddy blocks that fit, where
+ * the kernel maps order-0 pages from its bulk allocator); the parameter's
+ * value is restored after the case.
+ */
+static bool saved_high_order;
+
+/* Returns non-NULL on mmlab's side, so that the runner calls the finish. */
+static void *prepare_high_order(bool mm, int param)
+{
+	if (!mm)
+		return NULL;
+	saved_high_order = READ_ONCE(mmlab_vmalloc_high_order);
+	WRITE_ONCE(mmlab_vmalloc_high_order, true);
+	return &saved_high_order;
+}
+
+static void finish_high_order(bool mm, int param, void *priv)
+{
+	if (mm)
+		WRITE_ONCE(mmlab_vmalloc_high_order, saved_high_order);
 }
 
 /* === vmalloc_scenario: lib/test_vmalloc.c's === */
@@ -326,6 +354,7 @@ static __always_inline void scenario_loop(struct bench_ctx *c, struct bench_time
 		}
 		side_vfree_lazy(mm, p, pages, &lz);
 	}
+	side_purge(mm);
 	bench_stop(t, &st);
 	t->ops += n;
 	t->failed += failed;
@@ -629,7 +658,10 @@ static_assert(ARRAY_SIZE(tv_params) == NR_TV && ARRAY_SIZE(tv_labels) == NR_TV);
 
 const struct bench_scenario bench_vmalloc_scenarios[] = {
 	{ "vmalloc_size", "vmalloc+vfree round trip per size in pages", "pages",
-	  sizes, ARRAY_SIZE(sizes), NULL, body_size, .loops_div = 8 },
+	  sizes, ARRAY_SIZE(sizes), NULL, body_size, .loops_div = 4 },
+	{ "vmalloc_size_high_order", "the same, mmlab with vmalloc_high_order=1", "pages",
+	  sizes, ARRAY_SIZE(sizes), NULL, body_size, .prepare = prepare_high_order,
+	  .finish = finish_high_order, .loops_div = 4 },
 	{ "vmalloc_scenario", "lib/test_vmalloc.c's scenarios, per iteration", "test",
 	  tv_params, ARRAY_SIZE(tv_params), tv_labels, body_scenario,
 	  .prepare = prepare_scenario, .finish = finish_scenario, .loops_div = 8 },

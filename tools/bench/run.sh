@@ -161,6 +161,8 @@ goal() {	# NAME TARGET MEASURED [NATIVE'S OWN FIGURE]
 		"$(col "$out/buddy_batch_scaling.csv" 64 native_scale)"
 	goal "slab and kmalloc fast paths / native" 1.2 ""
 	goal "vmalloc / native at every size" 1.0 "$(worst "$out/vmalloc_size.csv" ratio 1)"
+	goal "vmalloc / native at every size, vmalloc_high_order=1" 1.0 \
+		"$(worst "$out/vmalloc_size_high_order.csv" ratio 1)"
 } >"$out/goals.csv"
 
 # === Plots ===
@@ -249,6 +251,8 @@ if command -v gnuplot >/dev/null 2>&1; then
 	# vmalloc: cost against the size of the area, and its scaling.
 	plot_cost vmalloc_size "pages per area (vmalloc + vfree)" 1
 	plot_scaling vmalloc_size_scaling "pages per area" 1
+	plot_cost vmalloc_size_high_order "pages per area (vmalloc + vfree), mmlab vmalloc_high_order=1" 1
+	plot_scaling vmalloc_size_high_order_scaling "pages per area" 1
 else
 	log "no gnuplot: no plots"
 fi
@@ -284,10 +288,10 @@ show() {
 	done
 	show "$out/memory.csv" item mmlab native ratio unit
 	# vmalloc: sizes, test_vmalloc's scenarios, lookups and walks, their scaling, memory.
-	for b in vmalloc_size vmalloc_scenario vmalloc_to_page vmalloc_walk; do
+	for b in vmalloc_size vmalloc_size_high_order vmalloc_scenario vmalloc_to_page vmalloc_walk; do
 		show "$out/$b.csv" key mmlab_ns native_ns mmlab_cycles native_cycles ratio ratio_min ratio_max
 	done
-	for b in vmalloc_size vmalloc_scenario vmalloc_to_page vmalloc_walk; do
+	for b in vmalloc_size vmalloc_size_high_order vmalloc_scenario vmalloc_to_page vmalloc_walk; do
 		show "$out/${b}_scaling.csv" key mmlab_1t_ns mmlab_nt_ns mmlab_scale native_1t_ns \
 			native_nt_ns native_scale ratio_nt
 	done
