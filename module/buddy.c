@@ -955,8 +955,10 @@ static struct mmlab_section *claim_block(struct page *page, unsigned int order,
 		return NULL;
 	}
 	pfn = page_to_pfn(page);
-	mp = pfn_to_mpage(pfn);
-	if (!mp) {
+	/* pfn_to_mpage(), keeping the section it looked up. */
+	sec = pfn_to_section(pfn);
+	mp = sec ? sec_mpage(sec, pfn) : NULL;
+	if (!mp || mp->state == MMLAB_PAGE_ABSENT) {
 		bad_free(pfn, order, owner, NULL, "not a page of mmlab's pool", caller);
 		return NULL;
 	}
@@ -981,7 +983,6 @@ static struct mmlab_section *claim_block(struct page *page, unsigned int order,
 		bad_free(pfn, order, owner, mp, "freed twice concurrently", caller);
 		return NULL;
 	}
-	sec = pfn_to_section(pfn);
 	return sec;
 }
 
@@ -1358,6 +1359,67 @@ void mmlab_free_pages_owner(struct page *page, unsigned int order,
 	__mmlab_free_pages(page, order, owner, _RET_IP_);
 }
 EXPORT_SYMBOL_NS_GPL(mmlab_free_pages_owner, MMLAB_INTERNAL);
+
+/* Blocks mmlab_free_pages_bulk_owner() gives a per-CPU list at a time. */
+#define MMLAB_FREE_BULK		64
+
+/* Give the claimed blocks of each zone's list to this CPU's list of the zone. */
+static void free_bulk_lists(struct list_head *lists)
+{
+	unsigned int z;
+
+	for (z = 0; z < MMLAB_NR_ZONES; z++) {
+		if (!list_empty(&lists[z]))
+			mmlab_free_unref_page_list(&mmlab_zones[z], &lists[z]);
+	}
+}
+
+/**
+ * mmlab_free_pages_bulk_owner() - free order-0 blocks with few lock round trips.
+ * @pages: the first page of each block, order 0, allocated for @owner.
+ * @nr: how many.
+ * @owner: the owner they were allocated for.
+ *
+ * mmlab_free_pages_owner(@pages[i], 0, @owner) for each, but each block
+ * claimed and checked first, then given to this CPU's list of its zone up
+ * to MMLAB_FREE_BULK at a time under one round trip of the list's lock
+ * (mmlab_free_unref_page_list()), as the kernel's release_pages() and
+ * free_unref_page_list(). A page that is not such a block is reported and
+ * left untouched, as by mmlab_free_pages_owner().
+ */
+void mmlab_free_pages_bulk_owner(struct page **pages, unsigned int nr,
+				 enum mmlab_page_owner owner)
+{
+	struct list_head lists[MMLAB_NR_ZONES];
+	struct mmlab_section *sec;
+	unsigned int i, z, held = 0;
+	struct mmlab_zone *zone;
+	struct mmlab_page *mp;
+	unsigned long pfn;
+
+	for (z = 0; z < MMLAB_NR_ZONES; z++)
+		INIT_LIST_HEAD(&lists[z]);
+	for (i = 0; i < nr; i++) {
+		sec = claim_block(pages[i], 0, owner, _RET_IP_);
+		if (!sec)
+			continue;
+		pfn = page_to_pfn(pages[i]);
+		mp = sec_mpage(sec, pfn);
+		zone = sec->zone;
+		mp->owner = MMLAB_OWNER_NONE;
+		mp->private = pfn;
+		mp->migratetype = sec_pageblock_mt(sec, pfn);
+		mmlab_count(zone, MMLAB_STAT_FREE);
+		trace_mmlab_page_free(pfn, 0, zone->idx);
+		list_add_tail(&mp->lru, &lists[zone->idx]);
+		if (++held == MMLAB_FREE_BULK) {
+			free_bulk_lists(lists);
+			held = 0;
+		}
+	}
+	free_bulk_lists(lists);
+}
+EXPORT_SYMBOL_NS_GPL(mmlab_free_pages_bulk_owner, MMLAB_INTERNAL);
 
 /**
  * mmlab_alloc_pages() - allocate 2^@order contiguous pages from mmlab's pool.

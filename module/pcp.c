@@ -319,6 +319,45 @@ void mmlab_free_unref_page(struct mmlab_zone *zone, struct mmlab_page *mp,
 	local_irq_restore(flags);
 }
 
+/**
+ * mmlab_free_unref_page_list() - free order-0 blocks to this CPU's lists at once.
+ * @zone: their zone.
+ * @list: their heads, claimed by the caller (no longer ALLOC), linked
+ *	through ->lru, each with its PFN in ->private and its pageblock's
+ *	type in ->migratetype. Empty on return.
+ *
+ * mmlab_free_unref_page() for each, under one round trip of the list's
+ * lock, as the kernel's free_unref_page_list(). The caller bounds the
+ * list (interrupts are off meanwhile).
+ */
+void mmlab_free_unref_page_list(struct mmlab_zone *zone, struct list_head *list)
+{
+	struct mmlab_per_cpu_pages *pcp;
+	struct mmlab_page *mp, *tmp;
+	unsigned long flags;
+	int pindex;
+
+	local_irq_save(flags);
+	pcp = this_cpu_ptr(zone->pcp);
+	spin_lock(&pcp->lock);
+
+	list_for_each_entry_safe(mp, tmp, list, lru) {
+		pindex = order_to_pindex(mp->migratetype, 0);
+		mp->order = 0;
+		mp->owner = MMLAB_OWNER_NONE;
+		mp->cpu = smp_processor_id();
+		mp->state = MMLAB_PAGE_PCP;
+		list_move(&mp->lru, &pcp->lists[pindex]);
+		pcp->count++;
+		if (pcp->count >= READ_ONCE(pcp->high))
+			free_pcppages_bulk(zone, nr_pcp_free(pcp), pcp, pindex,
+					   smp_processor_id());
+	}
+
+	spin_unlock(&pcp->lock);
+	local_irq_restore(flags);
+}
+
 /* === Interface === */
 
 /**
