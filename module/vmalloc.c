@@ -353,14 +353,28 @@ static void flush_tlb_all_cpus(void)
 	mmlab_vwin.stats[MMLAB_VSTAT_FLUSH]++;
 }
 
+/*
+ * Frees @vm and, for MMLAB_VM_ALLOC, its pages: a block of a higher order
+ * on its own, a run of order-0 pages with mmlab_free_pages_bulk_owner()
+ * (a few lock round trips for the run, not one per page).
+ */
 static void free_vm_struct(struct mmlab_vm_struct *vm)
 {
-	unsigned int i;
+	unsigned int i, n;
 
 	if (vm->flags & MMLAB_VM_ALLOC) {
-		for (i = 0; i < vm->nr_pages; i += 1U << vm->orders[i])
-			mmlab_free_pages_owner(vm->pages[i], vm->orders[i],
-					       MMLAB_OWNER_VMALLOC);
+		for (i = 0; i < vm->nr_pages; i += n) {
+			if (vm->orders[i]) {
+				n = 1U << vm->orders[i];
+				mmlab_free_pages_owner(vm->pages[i], vm->orders[i],
+						       MMLAB_OWNER_VMALLOC);
+				continue;
+			}
+			for (n = 1; i + n < vm->nr_pages && !vm->orders[i + n]; n++)
+				;
+			mmlab_free_pages_bulk_owner(vm->pages + i, n,
+						    MMLAB_OWNER_VMALLOC);
+		}
 	}
 	kvfree(vm->orders);
 	kvfree(vm->pages);
