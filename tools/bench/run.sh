@@ -161,7 +161,7 @@ goal() {	# NAME TARGET MEASURED [NATIVE'S OWN FIGURE]
 		"$(col "$out/buddy_batch_scaling.csv" 64 native_scale)"
 	goal "slab and kmalloc fast paths / native" 1.2 ""
 	goal "vmalloc / native at every size" 1.0 "$(worst "$out/vmalloc_size.csv" ratio 1)"
-	goal "vmalloc / native at every size, vmalloc_high_order=1" 1.0 \
+	goal "vmalloc / native at every size (vmalloc_high_order=1)" 1.0 \
 		"$(worst "$out/vmalloc_size_high_order.csv" ratio 1)"
 } >"$out/goals.csv"
 
