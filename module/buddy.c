@@ -332,8 +332,10 @@ static struct mmlab_page *__rmqueue_smallest(struct mmlab_zone *zone,
 			continue;
 		pfn = mpage_pfn(mp);
 		del_page_from_free_list(zone, mp, current_order);
-		expand(zone, pfn_to_section(pfn), pfn, order, current_order,
-		       migratetype);
+		/* The section lookup only for a split. */
+		if (current_order > order)
+			expand(zone, pfn_to_section(pfn), pfn, order, current_order,
+			       migratetype);
 		mp->migratetype = migratetype;
 		return mp;
 	}
