@@ -89,6 +89,13 @@ static pmd_t saved_pmds[MMLAB_VMALLOC_WINDOW_PMDS];
 static struct page *reserve_page;
 /* PTE tables a purge detached, freed after its flush (mmlab_vmap_lock). */
 static struct page *purge_tables[MMLAB_VMALLOC_WINDOW_PMDS];
+/*
+ * Areas a purge took out of the window whose pages and structures are
+ * still to be freed, linked by ->next_purged (mmlab_vmap_lock). Whoever
+ * may have purged takes the chain before unlocking and frees it after:
+ * the other CPUs need not wait on the lock for every page given back.
+ */
+static struct mmlab_vm_struct *purged_vms;
 
 /* === Free tree (augmented), as mm/vmalloc.c === */
 
@@ -408,7 +415,9 @@ static void __purge_vmap_area_lazy(void)
 
 	rbtree_postorder_for_each_entry_safe(va, tmp, &mmlab_purge_vmap_area_root,
 					     rb_node) {
-		free_vm_struct(va->vm);
+		/* Flushed: nothing maps the pages; they go after the unlock. */
+		va->vm->next_purged = purged_vms;
+		purged_vms = va->vm;
 		va->vm = NULL;
 		merge_or_add_vmap_area(va);
 		nr_areas++;
@@ -420,6 +429,28 @@ static void __purge_vmap_area_lazy(void)
 	trace_mmlab_purge_vmap_area_lazy(nr_areas, nr_pages, nr_tables);
 }
 
+/* The areas purged since, for the caller to free after unlocking. Lock held. */
+static struct mmlab_vm_struct *take_purged(void)
+{
+	struct mmlab_vm_struct *vm = purged_vms;
+
+	lockdep_assert_held(&mmlab_vmap_lock);
+	purged_vms = NULL;
+	return vm;
+}
+
+/* Free the pages and structures of a chain from take_purged(). May sleep. */
+static void free_purged(struct mmlab_vm_struct *vm)
+{
+	struct mmlab_vm_struct *next;
+
+	for (; vm; vm = next) {
+		next = vm->next_purged;
+		free_vm_struct(vm);
+		cond_resched();
+	}
+}
+
 /**
  * mmlab_vmalloc_purge() - purge every lazily freed area now.
  *
@@ -428,9 +459,13 @@ static void __purge_vmap_area_lazy(void)
  */
 void mmlab_vmalloc_purge(void)
 {
+	struct mmlab_vm_struct *purged;
+
 	mutex_lock(&mmlab_vmap_lock);
 	__purge_vmap_area_lazy();
+	purged = take_purged();
 	mutex_unlock(&mmlab_vmap_lock);
+	free_purged(purged);
 }
 EXPORT_SYMBOL_NS_GPL(mmlab_vmalloc_purge, MMLAB_INTERNAL);
 
@@ -503,6 +538,7 @@ static int map_vm_area(struct mmlab_vmap_area *va, struct mmlab_vm_struct *vm)
 static void *setup_vm_area(struct mmlab_vm_struct *vm, unsigned long align)
 {
 	unsigned long size = vm->size;
+	struct mmlab_vm_struct *purged;
 	struct mmlab_vmap_area *va;
 	int err;
 
@@ -531,11 +567,16 @@ static void *setup_vm_area(struct mmlab_vm_struct *vm, unsigned long align)
 	vm->addr = (void *)va->va_start;
 	mmlab_vwin.stats[MMLAB_VSTAT_ALLOC]++;
 	trace_mmlab_alloc_vmap_area(va->va_start, size, align, 0);
+	/* alloc_vmap_area() purges when the window is full. */
+	purged = take_purged();
 	mutex_unlock(&mmlab_vmap_lock);
+	free_purged(purged);
 	return vm->addr;
 fail:
 	mmlab_vwin.stats[MMLAB_VSTAT_FAIL]++;
+	purged = take_purged();
 	mutex_unlock(&mmlab_vmap_lock);
+	free_purged(purged);
 	return NULL;
 }
 
@@ -736,6 +777,7 @@ EXPORT_SYMBOL_GPL(mmlab_vmap);
  */
 static void free_area(const void *addr, const char *what)
 {
+	struct mmlab_vm_struct *purged;
 	struct mmlab_vmap_area *va;
 	unsigned long nr;
 
@@ -760,7 +802,9 @@ static void free_area(const void *addr, const char *what)
 	trace_mmlab_free_vmap_area(va->va_start, va_size(va), mmlab_vwin.lazy_nr);
 	if (mmlab_vwin.lazy_nr > mmlab_vwin.lazy_max)
 		__purge_vmap_area_lazy();
+	purged = take_purged();
 	mutex_unlock(&mmlab_vmap_lock);
+	free_purged(purged);
 }
 
 /**
@@ -1004,6 +1048,7 @@ void mmlab_vmalloc_exit(void)
 
 	mutex_lock(&mmlab_vmap_lock);
 	__purge_vmap_area_lazy();
+	free_purged(take_purged());
 	WARN_ON(mmlab_vwin.pte_tables);
 	restore_host_pmds(MMLAB_VMALLOC_WINDOW_PMDS);
 	flush_tlb_all_cpus();

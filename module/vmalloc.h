@@ -40,6 +40,8 @@ struct mmlab_ctl_table;
  *		index of @pages (the block's other indices hold 0xff).
  * @nr_pages:	pages mapped (the guard page excluded).
  * @caller:	who asked, for vmallocinfo (%pS).
+ * @next_purged: after a purge, the next area whose pages are still to be
+ *		freed (see take_purged() in vmalloc.c).
  */
 struct mmlab_vm_struct {
 	void *addr;
@@ -49,6 +51,7 @@ struct mmlab_vm_struct {
 	u8 *orders;
 	unsigned int nr_pages;
 	const void *caller;
+	struct mmlab_vm_struct *next_purged;
 };
 
 /**
