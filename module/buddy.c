@@ -332,8 +332,10 @@ static struct mmlab_page *__rmqueue_smallest(struct mmlab_zone *zone,
 			continue;
 		pfn = mpage_pfn(mp);
 		del_page_from_free_list(zone, mp, current_order);
-		expand(zone, pfn_to_section(pfn), pfn, order, current_order,
-		       migratetype);
+		/* The section lookup only for a split. */
+		if (current_order > order)
+			expand(zone, pfn_to_section(pfn), pfn, order, current_order,
+			       migratetype);
 		mp->migratetype = migratetype;
 		return mp;
 	}
@@ -851,6 +853,10 @@ static void bad_free(unsigned long pfn, unsigned int order,
 
 /* === Allocation and free === */
 
+static struct page *prep_new_block(struct mmlab_zone *zone, struct mmlab_page *mp,
+				   unsigned int order, int migratetype,
+				   enum mmlab_page_owner owner, gfp_t gfp);
+
 static struct page *__mmlab_alloc_pages(gfp_t gfp, unsigned int order,
 					enum mmlab_page_owner owner,
 					unsigned long caller)
@@ -861,9 +867,6 @@ static struct page *__mmlab_alloc_pages(gfp_t gfp, unsigned int order,
 	struct mmlab_zone *zone = NULL;
 	unsigned int alloc_flags;
 	struct mmlab_page *mp;
-	struct page *page;
-	unsigned long pfn;
-	unsigned int i;
 
 	if (order >= MMLAB_MAX_ORDER || migratetype >= MMLAB_MIGRATE_TYPES ||
 	    owner == MMLAB_OWNER_NONE || owner >= MMLAB_NR_OWNERS) {
@@ -898,7 +901,26 @@ static struct page *__mmlab_alloc_pages(gfp_t gfp, unsigned int order,
 		return NULL;
 	}
 
-	pfn = mpage_pfn(mp);
+	if (zone != pref) {
+		mmlab_count(zone, MMLAB_STAT_ZONE_FALLBACK);
+		trace_mmlab_zone_fallback(mpage_pfn(mp), order, pref->idx, zone->idx);
+	}
+	return prep_new_block(zone, mp, order, migratetype, owner, gfp);
+}
+
+/*
+ * Let the unlinked, off-list head @mp from @zone go out as an allocated
+ * block of @owner: set its fields, publish it, count it, zero it for
+ * __GFP_ZERO. Return: its first page.
+ */
+static struct page *prep_new_block(struct mmlab_zone *zone, struct mmlab_page *mp,
+				   unsigned int order, int migratetype,
+				   enum mmlab_page_owner owner, gfp_t gfp)
+{
+	unsigned long pfn = mpage_pfn(mp);
+	struct page *page;
+	unsigned int i;
+
 	mp->order = order;
 	mp->migratetype = migratetype;
 	mp->owner = owner;
@@ -908,10 +930,6 @@ static struct page *__mmlab_alloc_pages(gfp_t gfp, unsigned int order,
 	smp_store_release(&mp->state, MMLAB_PAGE_ALLOC);
 
 	mmlab_count(zone, MMLAB_STAT_ALLOC);
-	if (zone != pref) {
-		mmlab_count(zone, MMLAB_STAT_ZONE_FALLBACK);
-		trace_mmlab_zone_fallback(pfn, order, pref->idx, zone->idx);
-	}
 	trace_mmlab_page_alloc(pfn, order, gfp, zone->idx, migratetype);
 
 	page = pfn_to_page(pfn);
@@ -1279,6 +1297,56 @@ struct page *mmlab_alloc_pages_owner(gfp_t gfp, unsigned int order,
 EXPORT_SYMBOL_NS_GPL(mmlab_alloc_pages_owner, MMLAB_INTERNAL);
 
 /**
+ * mmlab_alloc_pages_bulk_owner() - allocate order-0 pages in one lock round trip.
+ * @gfp: as for mmlab_alloc_pages_owner().
+ * @nr: pages wanted; at most 100 are taken per call, as the kernel's
+ *	vm_area_alloc_pages() asks its bulk allocator (interrupts are off
+ *	meanwhile).
+ * @pages: out: the pages, from index 0.
+ * @owner: who will own them; each is freed on its own, order 0.
+ *
+ * As the kernel's __alloc_pages_bulk(): from this CPU's list of the
+ * preferred zone, refilled from its free lists as it runs empty, if the
+ * zone stays above its low watermark with @nr pages fewer. Anything else
+ * (a lower zone, the slow path's reserves, fault injection) is left to
+ * mmlab_alloc_pages_owner(), page by page, which the caller falls back to.
+ *
+ * Return: the number of pages stored in @pages, 0 to min(@nr, 100).
+ */
+unsigned int mmlab_alloc_pages_bulk_owner(gfp_t gfp, unsigned int nr,
+					  struct page **pages,
+					  enum mmlab_page_owner owner)
+{
+	enum mmlab_zone_type highest = mmlab_gfp_zone(gfp);
+	int migratetype = gfp_to_migratetype(gfp);
+	struct mmlab_zone *zone = preferred_zone(highest);
+	unsigned int alloc_flags = MMLAB_ALLOC_WMARK_LOW;
+	struct mmlab_page *mp, *tmp;
+	unsigned int got, i = 0;
+	LIST_HEAD(list);
+
+	nr = min(nr, 100U);
+	if (!nr || !zone || migratetype >= MMLAB_MIGRATE_TYPES ||
+	    owner == MMLAB_OWNER_NONE || owner >= MMLAB_NR_OWNERS)
+		return 0;
+	if (READ_ONCE(mmlab_fail_page_alloc.probability))
+		return 0;
+	if (zone->idx == MMLAB_ZONE_NORMAL)
+		alloc_flags |= MMLAB_ALLOC_NOFRAGMENT;
+	if (!mmlab_zone_watermark_ok(zone, 0, zone->watermark[MMLAB_WMARK_LOW] + nr,
+				     highest, alloc_flags))
+		return 0;
+
+	got = mmlab_rmqueue_pcplist_bulk(zone, migratetype, alloc_flags, nr, &list);
+	list_for_each_entry_safe(mp, tmp, &list, lru) {
+		list_del(&mp->lru);
+		pages[i++] = prep_new_block(zone, mp, 0, migratetype, owner, gfp);
+	}
+	return got;
+}
+EXPORT_SYMBOL_NS_GPL(mmlab_alloc_pages_bulk_owner, MMLAB_INTERNAL);
+
+/**
  * mmlab_free_pages_owner() - free a block allocated with mmlab_alloc_pages_owner().
  * @page: first page of the block.
  * @order: its order.
@@ -1293,6 +1361,67 @@ void mmlab_free_pages_owner(struct page *page, unsigned int order,
 	__mmlab_free_pages(page, order, owner, _RET_IP_);
 }
 EXPORT_SYMBOL_NS_GPL(mmlab_free_pages_owner, MMLAB_INTERNAL);
+
+/* Blocks mmlab_free_pages_bulk_owner() gives a per-CPU list at a time. */
+#define MMLAB_FREE_BULK		64
+
+/* Give the claimed blocks of each zone's list to this CPU's list of the zone. */
+static void free_bulk_lists(struct list_head *lists)
+{
+	unsigned int z;
+
+	for (z = 0; z < MMLAB_NR_ZONES; z++) {
+		if (!list_empty(&lists[z]))
+			mmlab_free_unref_page_list(&mmlab_zones[z], &lists[z]);
+	}
+}
+
+/**
+ * mmlab_free_pages_bulk_owner() - free order-0 blocks with few lock round trips.
+ * @pages: the first page of each block, order 0, allocated for @owner.
+ * @nr: how many.
+ * @owner: the owner they were allocated for.
+ *
+ * mmlab_free_pages_owner(@pages[i], 0, @owner) for each, but each block
+ * claimed and checked first, then given to this CPU's list of its zone up
+ * to MMLAB_FREE_BULK at a time under one round trip of the list's lock
+ * (mmlab_free_unref_page_list()), as the kernel's release_pages() and
+ * free_unref_page_list(). A page that is not such a block is reported and
+ * left untouched, as by mmlab_free_pages_owner().
+ */
+void mmlab_free_pages_bulk_owner(struct page **pages, unsigned int nr,
+				 enum mmlab_page_owner owner)
+{
+	struct list_head lists[MMLAB_NR_ZONES];
+	struct mmlab_section *sec;
+	unsigned int i, z, held = 0;
+	struct mmlab_zone *zone;
+	struct mmlab_page *mp;
+	unsigned long pfn;
+
+	for (z = 0; z < MMLAB_NR_ZONES; z++)
+		INIT_LIST_HEAD(&lists[z]);
+	for (i = 0; i < nr; i++) {
+		sec = claim_block(pages[i], 0, owner, _RET_IP_);
+		if (!sec)
+			continue;
+		pfn = page_to_pfn(pages[i]);
+		mp = sec_mpage(sec, pfn);
+		zone = sec->zone;
+		mp->owner = MMLAB_OWNER_NONE;
+		mp->private = pfn;
+		mp->migratetype = sec_pageblock_mt(sec, pfn);
+		mmlab_count(zone, MMLAB_STAT_FREE);
+		trace_mmlab_page_free(pfn, 0, zone->idx);
+		list_add_tail(&mp->lru, &lists[zone->idx]);
+		if (++held == MMLAB_FREE_BULK) {
+			free_bulk_lists(lists);
+			held = 0;
+		}
+	}
+	free_bulk_lists(lists);
+}
+EXPORT_SYMBOL_NS_GPL(mmlab_free_pages_bulk_owner, MMLAB_INTERNAL);
 
 /**
  * mmlab_alloc_pages() - allocate 2^@order contiguous pages from mmlab's pool.

@@ -188,8 +188,13 @@ unsigned long mmlab_min_free_kbytes(void);
 unsigned long mmlab_bad_free_count(void);
 struct page *mmlab_alloc_pages_owner(gfp_t gfp, unsigned int order,
 				     enum mmlab_page_owner owner);
+unsigned int mmlab_alloc_pages_bulk_owner(gfp_t gfp, unsigned int nr,
+					  struct page **pages,
+					  enum mmlab_page_owner owner);
 void mmlab_free_pages_owner(struct page *page, unsigned int order,
 			    enum mmlab_page_owner owner);
+void mmlab_free_pages_bulk_owner(struct page **pages, unsigned int nr,
+				 enum mmlab_page_owner owner);
 
 /* buddy.c, for pcp.c: zone->lock taken inside */
 int mmlab_rmqueue_bulk(struct mmlab_zone *zone, unsigned int order,
@@ -208,6 +213,10 @@ void mmlab_pcp_hotplug_exit(void);
 struct mmlab_page *mmlab_rmqueue_pcplist(struct mmlab_zone *zone,
 					 unsigned int order, int migratetype,
 					 unsigned int alloc_flags);
+unsigned int mmlab_rmqueue_pcplist_bulk(struct mmlab_zone *zone, int migratetype,
+					unsigned int alloc_flags, unsigned int nr,
+					struct list_head *out);
+void mmlab_free_unref_page_list(struct mmlab_zone *zone, struct list_head *list);
 void mmlab_free_unref_page(struct mmlab_zone *zone, struct mmlab_page *mp,
 			   unsigned long pfn, unsigned int order, int migratetype);
 

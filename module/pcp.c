@@ -220,6 +220,65 @@ struct mmlab_page *mmlab_rmqueue_pcplist(struct mmlab_zone *zone,
 }
 
 /**
+ * mmlab_rmqueue_pcplist_bulk() - take up to @nr order-0 blocks from this CPU's list.
+ * @zone: the zone.
+ * @migratetype: the list's type.
+ * @alloc_flags: MMLAB_ALLOC_* of the request, for the refills.
+ * @nr: blocks wanted.
+ * @out: where they go (at the tail, through ->lru).
+ *
+ * mmlab_rmqueue_pcplist() @nr times under one round trip of the list's
+ * lock, as the kernel's __alloc_pages_bulk(): the list is refilled with a
+ * batch from the free lists whenever it runs empty. The caller bounds @nr
+ * (interrupts are off meanwhile).
+ *
+ * Return: the number of blocks put on @out, each off every other list,
+ * state PCP with its PFN in ->private; fewer than @nr when the zone had
+ * nothing left to refill with.
+ */
+unsigned int mmlab_rmqueue_pcplist_bulk(struct mmlab_zone *zone, int migratetype,
+					unsigned int alloc_flags, unsigned int nr,
+					struct list_head *out)
+{
+	struct mmlab_per_cpu_pages *pcp;
+	unsigned int got = 0, hits = 0;
+	struct list_head *list;
+	struct mmlab_page *mp;
+	unsigned long flags;
+	int alloced;
+
+	local_irq_save(flags);
+	pcp = this_cpu_ptr(zone->pcp);
+	spin_lock(&pcp->lock);
+
+	list = &pcp->lists[order_to_pindex(migratetype, 0)];
+	while (got < nr) {
+		if (list_empty(list)) {
+			alloced = mmlab_rmqueue_bulk(zone, 0, READ_ONCE(pcp->batch),
+						     list, migratetype, alloc_flags);
+			if (!alloced)
+				break;
+			pcp->count += alloced;
+			mmlab_count(zone, MMLAB_STAT_PCP_REFILL);
+			trace_mmlab_pcp_refill(zone->idx, smp_processor_id(), 0,
+					       migratetype, alloced);
+		} else {
+			hits++;
+		}
+		mp = list_first_entry(list, struct mmlab_page, lru);
+		list_move_tail(&mp->lru, out);
+		pcp->count--;
+		got++;
+	}
+	if (hits)
+		mmlab_count_add(zone, MMLAB_STAT_PCP_HIT, hits);
+
+	spin_unlock(&pcp->lock);
+	local_irq_restore(flags);
+	return got;
+}
+
+/**
  * mmlab_free_unref_page() - free a low-order block to this CPU's list.
  * @zone: the block's zone.
  * @mp: the block's head, claimed by the caller (no longer ALLOC).
@@ -255,6 +314,45 @@ void mmlab_free_unref_page(struct mmlab_zone *zone, struct mmlab_page *mp,
 	if (pcp->count >= READ_ONCE(pcp->high))
 		free_pcppages_bulk(zone, nr_pcp_free(pcp), pcp, pindex,
 				   smp_processor_id());
+
+	spin_unlock(&pcp->lock);
+	local_irq_restore(flags);
+}
+
+/**
+ * mmlab_free_unref_page_list() - free order-0 blocks to this CPU's lists at once.
+ * @zone: their zone.
+ * @list: their heads, claimed by the caller (no longer ALLOC), linked
+ *	through ->lru, each with its PFN in ->private and its pageblock's
+ *	type in ->migratetype. Empty on return.
+ *
+ * mmlab_free_unref_page() for each, under one round trip of the list's
+ * lock, as the kernel's free_unref_page_list(). The caller bounds the
+ * list (interrupts are off meanwhile).
+ */
+void mmlab_free_unref_page_list(struct mmlab_zone *zone, struct list_head *list)
+{
+	struct mmlab_per_cpu_pages *pcp;
+	struct mmlab_page *mp, *tmp;
+	unsigned long flags;
+	int pindex;
+
+	local_irq_save(flags);
+	pcp = this_cpu_ptr(zone->pcp);
+	spin_lock(&pcp->lock);
+
+	list_for_each_entry_safe(mp, tmp, list, lru) {
+		pindex = order_to_pindex(mp->migratetype, 0);
+		mp->order = 0;
+		mp->owner = MMLAB_OWNER_NONE;
+		mp->cpu = smp_processor_id();
+		mp->state = MMLAB_PAGE_PCP;
+		list_move(&mp->lru, &pcp->lists[pindex]);
+		pcp->count++;
+		if (pcp->count >= READ_ONCE(pcp->high))
+			free_pcppages_bulk(zone, nr_pcp_free(pcp), pcp, pindex,
+					   smp_processor_id());
+	}
 
 	spin_unlock(&pcp->lock);
 	local_irq_restore(flags);

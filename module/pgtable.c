@@ -17,6 +17,7 @@
 
 #define pr_fmt(fmt) "mmlab: " fmt
 
+#include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/pgtable.h>
@@ -77,42 +78,93 @@ pte_t *mmlab_pgtable_pte(unsigned long addr)
 	return pte_offset_kernel(pmd, addr);
 }
 
+/*
+ * The PTE table of @addr's PMD entry, allocated (zeroed, from mmlab's
+ * buddy) and installed with _PAGE_TABLE, as pmd_populate_kernel(), if the
+ * entry is empty. Return: the PTE of @addr, or an ERR_PTR(): -ENOMEM
+ * without a page for the table, -EEXIST if the entry is not a table of
+ * mmlab's, -EFAULT if @addr has no PMD table.
+ */
+static pte_t *pte_alloc_window(unsigned long addr)
+{
+	pmd_t *pmd = mmlab_kernel_pmd(addr);
+	struct page *table;
+
+	if (!pmd)
+		return ERR_PTR(-EFAULT);
+	if (pmd_none(*pmd)) {
+		table = mmlab_alloc_pages_owner(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN,
+						0, MMLAB_OWNER_PGTABLE);
+		if (!table)
+			return ERR_PTR(-ENOMEM);
+		set_pmd(pmd, __pmd(PFN_PHYS(page_to_pfn(table)) | _PAGE_TABLE));
+		mmlab_vwin.pte_tables++;
+	} else if (pmd_large(*pmd) || !is_mmlab_pte_table(*pmd)) {
+		return ERR_PTR(-EEXIST);
+	}
+	return pte_offset_kernel(pmd, addr);
+}
+
+/**
+ * mmlab_pgtable_map_pages() - map pages at consecutive window addresses.
+ * @addr: page-aligned address of the window where the first goes.
+ * @pages: the pages.
+ * @nr: how many; [@addr, @addr + @nr pages) must be unmapped.
+ * @prot: their protection (PAGE_KERNEL for vmalloc).
+ *
+ * As the kernel's vmap_pages_range_noflush(): one walk down to the PMD
+ * entry per 2 MiB (allocating the PTE table if the entry is empty), then
+ * that table's PTEs in a row. No TLB flush is needed: the entries were not
+ * present. On failure the PTEs it wrote are cleared again (the tables it
+ * allocated stay, empty, for mmlab_pgtable_detach_empty()).
+ *
+ * Return: 0, -ENOMEM without a page for a table, -EEXIST if a page of the
+ * range is mapped already, -EFAULT if an address has no PMD table.
+ */
+int mmlab_pgtable_map_pages(unsigned long addr, struct page **pages,
+			    unsigned int nr, pgprot_t prot)
+{
+	unsigned long start = addr, end = addr + ((unsigned long)nr << PAGE_SHIFT);
+	unsigned long next;
+	unsigned int done = 0;
+	pte_t *pte;
+	int err;
+
+	for (; addr < end; addr = next) {
+		next = pmd_addr_end(addr, end);
+		pte = pte_alloc_window(addr);
+		if (IS_ERR(pte)) {
+			err = PTR_ERR(pte);
+			goto fail;
+		}
+		for (; addr < next; addr += PAGE_SIZE, pte++) {
+			if (WARN_ON_ONCE(!pte_none(*pte))) {
+				err = -EEXIST;
+				goto fail;
+			}
+			set_pte(pte, mk_pte(pages[done++], prot));
+		}
+	}
+	return 0;
+
+fail:
+	mmlab_pgtable_unmap(start, done);
+	return err;
+}
+
 /**
  * mmlab_pgtable_map() - map one page at a window address.
  * @addr: page-aligned address of the window, unmapped.
  * @page: the page.
  * @prot: its protection (PAGE_KERNEL for vmalloc).
  *
- * Allocates the PTE table if the PMD entry is empty (zeroed, from mmlab's
- * buddy) and installs it with _PAGE_TABLE, as pmd_populate_kernel(). No
- * TLB flush is needed: the entry was not present.
+ * mmlab_pgtable_map_pages() of one page.
  *
- * Return: 0, -ENOMEM without a page for the table, -EEXIST if @addr is
- * mapped already, -EFAULT if @addr has no PMD table.
+ * Return: as mmlab_pgtable_map_pages().
  */
 int mmlab_pgtable_map(unsigned long addr, struct page *page, pgprot_t prot)
 {
-	pmd_t *pmd = mmlab_kernel_pmd(addr);
-	struct page *table;
-	pte_t *pte;
-
-	if (!pmd)
-		return -EFAULT;
-	if (pmd_none(*pmd)) {
-		table = mmlab_alloc_pages_owner(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN,
-						0, MMLAB_OWNER_PGTABLE);
-		if (!table)
-			return -ENOMEM;
-		set_pmd(pmd, __pmd(PFN_PHYS(page_to_pfn(table)) | _PAGE_TABLE));
-		mmlab_vwin.pte_tables++;
-	} else if (pmd_large(*pmd) || !is_mmlab_pte_table(*pmd)) {
-		return -EEXIST;
-	}
-	pte = pte_offset_kernel(pmd, addr);
-	if (WARN_ON_ONCE(!pte_none(*pte)))
-		return -EEXIST;
-	set_pte(pte, mk_pte(page, prot));
-	return 0;
+	return mmlab_pgtable_map_pages(addr, &page, 1, prot);
 }
 
 /**
@@ -120,16 +172,21 @@ int mmlab_pgtable_map(unsigned long addr, struct page *page, pgprot_t prot)
  * @addr: page-aligned window address.
  * @nr: pages.
  *
- * No TLB flush: the caller flushes (lazily, see __purge_vmap_area_lazy()).
+ * One walk down to the PMD entry per 2 MiB, then that table's PTEs in a
+ * row, as the kernel's vunmap_range_noflush(). No TLB flush: the caller
+ * flushes (lazily, see __purge_vmap_area_lazy()).
  */
 void mmlab_pgtable_unmap(unsigned long addr, unsigned long nr)
 {
-	unsigned long i;
+	unsigned long end = addr + (nr << PAGE_SHIFT), next;
 	pte_t *pte;
 
-	for (i = 0; i < nr; i++, addr += PAGE_SIZE) {
+	for (; addr < end; addr = next) {
+		next = pmd_addr_end(addr, end);
 		pte = mmlab_pgtable_pte(addr);
-		if (pte)
+		if (!pte)
+			continue;
+		for (; addr < next; addr += PAGE_SIZE, pte++)
 			set_pte(pte, __pte(0));
 	}
 }

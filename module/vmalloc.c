@@ -89,6 +89,13 @@ static pmd_t saved_pmds[MMLAB_VMALLOC_WINDOW_PMDS];
 static struct page *reserve_page;
 /* PTE tables a purge detached, freed after its flush (mmlab_vmap_lock). */
 static struct page *purge_tables[MMLAB_VMALLOC_WINDOW_PMDS];
+/*
+ * Areas a purge took out of the window whose pages and structures are
+ * still to be freed, linked by ->next_purged (mmlab_vmap_lock). Whoever
+ * may have purged takes the chain before unlocking and frees it after:
+ * the other CPUs need not wait on the lock for every page given back.
+ */
+static struct mmlab_vm_struct *purged_vms;
 
 /* === Free tree (augmented), as mm/vmalloc.c === */
 
@@ -353,14 +360,28 @@ static void flush_tlb_all_cpus(void)
 	mmlab_vwin.stats[MMLAB_VSTAT_FLUSH]++;
 }
 
+/*
+ * Frees @vm and, for MMLAB_VM_ALLOC, its pages: a block of a higher order
+ * on its own, a run of order-0 pages with mmlab_free_pages_bulk_owner()
+ * (a few lock round trips for the run, not one per page).
+ */
 static void free_vm_struct(struct mmlab_vm_struct *vm)
 {
-	unsigned int i;
+	unsigned int i, n;
 
 	if (vm->flags & MMLAB_VM_ALLOC) {
-		for (i = 0; i < vm->nr_pages; i += 1U << vm->orders[i])
-			mmlab_free_pages_owner(vm->pages[i], vm->orders[i],
-					       MMLAB_OWNER_VMALLOC);
+		for (i = 0; i < vm->nr_pages; i += n) {
+			if (vm->orders[i]) {
+				n = 1U << vm->orders[i];
+				mmlab_free_pages_owner(vm->pages[i], vm->orders[i],
+						       MMLAB_OWNER_VMALLOC);
+				continue;
+			}
+			for (n = 1; i + n < vm->nr_pages && !vm->orders[i + n]; n++)
+				;
+			mmlab_free_pages_bulk_owner(vm->pages + i, n,
+						    MMLAB_OWNER_VMALLOC);
+		}
 	}
 	kvfree(vm->orders);
 	kvfree(vm->pages);
@@ -394,7 +415,9 @@ static void __purge_vmap_area_lazy(void)
 
 	rbtree_postorder_for_each_entry_safe(va, tmp, &mmlab_purge_vmap_area_root,
 					     rb_node) {
-		free_vm_struct(va->vm);
+		/* Flushed: nothing maps the pages; they go after the unlock. */
+		va->vm->next_purged = purged_vms;
+		purged_vms = va->vm;
 		va->vm = NULL;
 		merge_or_add_vmap_area(va);
 		nr_areas++;
@@ -406,6 +429,28 @@ static void __purge_vmap_area_lazy(void)
 	trace_mmlab_purge_vmap_area_lazy(nr_areas, nr_pages, nr_tables);
 }
 
+/* The areas purged since, for the caller to free after unlocking. Lock held. */
+static struct mmlab_vm_struct *take_purged(void)
+{
+	struct mmlab_vm_struct *vm = purged_vms;
+
+	lockdep_assert_held(&mmlab_vmap_lock);
+	purged_vms = NULL;
+	return vm;
+}
+
+/* Free the pages and structures of a chain from take_purged(). May sleep. */
+static void free_purged(struct mmlab_vm_struct *vm)
+{
+	struct mmlab_vm_struct *next;
+
+	for (; vm; vm = next) {
+		next = vm->next_purged;
+		free_vm_struct(vm);
+		cond_resched();
+	}
+}
+
 /**
  * mmlab_vmalloc_purge() - purge every lazily freed area now.
  *
@@ -414,9 +459,13 @@ static void __purge_vmap_area_lazy(void)
  */
 void mmlab_vmalloc_purge(void)
 {
+	struct mmlab_vm_struct *purged;
+
 	mutex_lock(&mmlab_vmap_lock);
 	__purge_vmap_area_lazy();
+	purged = take_purged();
 	mutex_unlock(&mmlab_vmap_lock);
+	free_purged(purged);
 }
 EXPORT_SYMBOL_NS_GPL(mmlab_vmalloc_purge, MMLAB_INTERNAL);
 
@@ -470,17 +519,12 @@ retry:
 /* Maps @vm's pages at @va; unmaps what it mapped on failure. Lock held. */
 static int map_vm_area(struct mmlab_vmap_area *va, struct mmlab_vm_struct *vm)
 {
-	unsigned int i;
 	int err;
 
-	for (i = 0; i < vm->nr_pages; i++) {
-		err = mmlab_pgtable_map(va->va_start + i * PAGE_SIZE,
-					vm->pages[i], PAGE_KERNEL);
-		if (err) {
-			mmlab_pgtable_unmap(va->va_start, i);
-			return err;
-		}
-	}
+	err = mmlab_pgtable_map_pages(va->va_start, vm->pages, vm->nr_pages,
+				      PAGE_KERNEL);
+	if (err)
+		return err;
 	trace_mmlab_vmap_map(va->va_start, vm->nr_pages);
 	return 0;
 }
@@ -494,6 +538,7 @@ static int map_vm_area(struct mmlab_vmap_area *va, struct mmlab_vm_struct *vm)
 static void *setup_vm_area(struct mmlab_vm_struct *vm, unsigned long align)
 {
 	unsigned long size = vm->size;
+	struct mmlab_vm_struct *purged;
 	struct mmlab_vmap_area *va;
 	int err;
 
@@ -522,11 +567,16 @@ static void *setup_vm_area(struct mmlab_vm_struct *vm, unsigned long align)
 	vm->addr = (void *)va->va_start;
 	mmlab_vwin.stats[MMLAB_VSTAT_ALLOC]++;
 	trace_mmlab_alloc_vmap_area(va->va_start, size, align, 0);
+	/* alloc_vmap_area() purges when the window is full. */
+	purged = take_purged();
 	mutex_unlock(&mmlab_vmap_lock);
+	free_purged(purged);
 	return vm->addr;
 fail:
 	mmlab_vwin.stats[MMLAB_VSTAT_FAIL]++;
+	purged = take_purged();
 	mutex_unlock(&mmlab_vmap_lock);
+	free_purged(purged);
 	return NULL;
 }
 
@@ -554,14 +604,17 @@ static struct mmlab_vm_struct *new_vm_struct(unsigned int nr_pages,
 }
 
 /*
- * Fills @vm with @vm->nr_pages backing pages: one at a time, or, with
- * vmalloc_high_order, in the largest orders that fit what is left (falling
- * back to smaller orders). Return: 0 or -ENOMEM (what was taken is freed).
+ * Fills @vm with @vm->nr_pages backing pages: order 0 in batches from this
+ * CPU's list (mmlab_alloc_pages_bulk_owner(), one lock round trip per
+ * batch, as the kernel's vm_area_alloc_pages() uses its bulk allocator),
+ * one at a time where a batch cannot be had; or, with vmalloc_high_order,
+ * in the largest orders that fit what is left (falling back to smaller
+ * orders). Return: 0 or -ENOMEM (what was taken is freed).
  */
 static int alloc_vm_pages(struct mmlab_vm_struct *vm, unsigned int nr_pages,
 			  gfp_t gfp)
 {
-	unsigned int i = 0, j, order;
+	unsigned int i = 0, j, order, got;
 	struct page *page;
 
 	while (i < nr_pages) {
@@ -569,6 +622,17 @@ static int alloc_vm_pages(struct mmlab_vm_struct *vm, unsigned int nr_pages,
 		if (READ_ONCE(mmlab_vmalloc_high_order))
 			order = min_t(unsigned int, ilog2(nr_pages - i),
 				      MMLAB_MAX_ORDER - 1);
+		if (!order) {
+			got = mmlab_alloc_pages_bulk_owner(gfp | __GFP_NOWARN,
+							   nr_pages - i, vm->pages + i,
+							   MMLAB_OWNER_VMALLOC);
+			if (got) {
+				memset(vm->orders + i, 0, got);
+				i += got;
+				cond_resched();
+				continue;
+			}
+		}
 		for (;;) {
 			page = mmlab_alloc_pages_owner(gfp | __GFP_NOWARN, order,
 						       MMLAB_OWNER_VMALLOC);
@@ -713,6 +777,7 @@ EXPORT_SYMBOL_GPL(mmlab_vmap);
  */
 static void free_area(const void *addr, const char *what)
 {
+	struct mmlab_vm_struct *purged;
 	struct mmlab_vmap_area *va;
 	unsigned long nr;
 
@@ -737,7 +802,9 @@ static void free_area(const void *addr, const char *what)
 	trace_mmlab_free_vmap_area(va->va_start, va_size(va), mmlab_vwin.lazy_nr);
 	if (mmlab_vwin.lazy_nr > mmlab_vwin.lazy_max)
 		__purge_vmap_area_lazy();
+	purged = take_purged();
 	mutex_unlock(&mmlab_vmap_lock);
+	free_purged(purged);
 }
 
 /**
@@ -981,6 +1048,7 @@ void mmlab_vmalloc_exit(void)
 
 	mutex_lock(&mmlab_vmap_lock);
 	__purge_vmap_area_lazy();
+	free_purged(take_purged());
 	WARN_ON(mmlab_vwin.pte_tables);
 	restore_host_pmds(MMLAB_VMALLOC_WINDOW_PMDS);
 	flush_tlb_all_cpus();

@@ -40,6 +40,8 @@ struct mmlab_ctl_table;
  *		index of @pages (the block's other indices hold 0xff).
  * @nr_pages:	pages mapped (the guard page excluded).
  * @caller:	who asked, for vmallocinfo (%pS).
+ * @next_purged: after a purge, the next area whose pages are still to be
+ *		freed (see take_purged() in vmalloc.c).
  */
 struct mmlab_vm_struct {
 	void *addr;
@@ -49,6 +51,7 @@ struct mmlab_vm_struct {
 	u8 *orders;
 	unsigned int nr_pages;
 	const void *caller;
+	struct mmlab_vm_struct *next_purged;
 };
 
 /**
@@ -136,6 +139,8 @@ unsigned long mmlab_va_subtree_max(const struct mmlab_vmap_area *va);
 /* pgtable.c: the window's page tables, mmlab_vmap_lock held */
 pmd_t *mmlab_kernel_pmd(unsigned long addr);
 int mmlab_pgtable_map(unsigned long addr, struct page *page, pgprot_t prot);
+int mmlab_pgtable_map_pages(unsigned long addr, struct page **pages,
+			    unsigned int nr, pgprot_t prot);
 void mmlab_pgtable_unmap(unsigned long addr, unsigned long nr);
 unsigned int mmlab_pgtable_detach_empty(unsigned long start, unsigned long end,
 					struct page **tables, unsigned int max);

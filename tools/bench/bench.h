@@ -150,5 +150,7 @@ extern const struct bench_scenario bench_slab_scenarios[];
 extern const unsigned int bench_slab_nr_scenarios;
 
 void bench_slab_print_options(void);
+extern const struct bench_scenario bench_vmalloc_scenarios[];
+extern const unsigned int bench_vmalloc_nr_scenarios;
 
 #endif /* _MMLAB_BENCH_H */

@@ -324,7 +324,7 @@ static int run_case(const struct bench_scenario *s, unsigned int p,
 {
 	u64 tmp[BENCH_MAX_REPEATS], med, lo, hi;
 	unsigned int rep, k;
-	char label[16];
+	char label[32];
 	int err = 0;
 	void *priv[2] = { NULL, NULL };	/* native, mmlab */
 
@@ -480,6 +480,7 @@ static const struct bench_group bench_groups[] = {
 	{ bench_frag_scenarios, &bench_frag_nr_scenarios },
 	{ bench_buddy_scenarios, &bench_buddy_nr_scenarios },
 	{ bench_slab_scenarios, &bench_slab_nr_scenarios },
+	{ bench_vmalloc_scenarios, &bench_vmalloc_nr_scenarios },
 };
 
 /* Run one scenario between its "begin" and "end" lines; its result. */

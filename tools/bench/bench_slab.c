@@ -474,7 +474,7 @@ static __always_inline void split_round_trip(const struct bench_scenario *s,
  * side, then each step of mmlab's fast path alone, in a loop of `loops`
  * (ns per step, the loop and a compiler barrier included): the full slab
  * lookup of an untrusted pointer, its two parts (virt_addr_valid() and the
- * pool's section lookup, an xarray walk under RCU), the interrupts-off
+ * pool's section lookup in its flat table), the interrupts-off
  * array cache lock, the object map's atomic bit operations, the index
  * division and the failslab test. Where the goal is missed, this says why.
  */

@@ -194,7 +194,9 @@ done | sort -g | tail -n 1)
 	goal "2-thread / 1-thread per-op: slab per-CPU path (64-byte objects)" 1.1 \
 		"$(col "$out/slab_cache_scaling.csv" 64 mmlab_scale)" \
 		"$(col "$out/slab_cache_scaling.csv" 64 native_scale)"
-	goal "vmalloc / native at every size" 1.0 ""
+	goal "vmalloc / native at every size" 1.0 "$(worst "$out/vmalloc_size.csv" ratio 1)"
+	goal "vmalloc / native at every size (vmalloc_high_order=1)" 1.0 \
+		"$(worst "$out/vmalloc_size_high_order.csv" ratio 1)"
 } >"$out/goals.csv"
 
 # === Plots ===
@@ -287,6 +289,11 @@ if command -v gnuplot >/dev/null 2>&1; then
 	plot_scaling slab_cache_scaling "object size (bytes)" 1
 	plot_scaling kmalloc_scaling "size class (bytes)" 1
 	plot_scaling slab_batch_scaling "N" 1
+	# vmalloc: cost against the size of the area, and its scaling.
+	plot_cost vmalloc_size "pages per area (vmalloc + vfree)" 1
+	plot_scaling vmalloc_size_scaling "pages per area" 1
+	plot_cost vmalloc_size_high_order "pages per area (vmalloc + vfree), mmlab vmalloc_high_order=1" 1
+	plot_scaling vmalloc_size_high_order_scaling "pages per area" 1
 else
 	log "no gnuplot: no plots"
 fi
@@ -332,6 +339,15 @@ show() {
 	show "$out/slab_memory.csv" class mmlab_objperslab mmlab_pagesperslab mmlab_desc_bytes \
 		mmlab_bytes_per_obj native_objperslab native_pagesperslab native_bytes_per_obj ratio
 	show "$out/slab_parts.csv" part ns_per_op
+	# vmalloc: sizes, test_vmalloc's scenarios, lookups and walks, their scaling, memory.
+	for b in vmalloc_size vmalloc_size_high_order vmalloc_scenario vmalloc_to_page vmalloc_walk; do
+		show "$out/$b.csv" key mmlab_ns native_ns mmlab_cycles native_cycles ratio ratio_min ratio_max
+	done
+	for b in vmalloc_size vmalloc_size_high_order vmalloc_scenario vmalloc_to_page vmalloc_walk; do
+		show "$out/${b}_scaling.csv" key mmlab_1t_ns mmlab_nt_ns mmlab_scale native_1t_ns \
+			native_nt_ns native_scale ratio_nt
+	done
+	show "$out/vmalloc_memory.csv" item mmlab native ratio unit
 	if [ -f "$out/frag.csv" ]; then
 		echo
 		echo "== frag (first and last sample of each mode; all in frag.csv)"
